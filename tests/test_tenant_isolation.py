@@ -53,6 +53,7 @@ OBJECT_ROUTES = {
         "pk": w.beta_attachment.pk,
     },
     "incidents:act_acknowledge": lambda w: {"number": w.beta_incident.number},
+    "oncall:page_incident": lambda w: {"number": w.beta_incident.number},
     "incidents:act_status": lambda w: {"number": w.beta_incident.number},
     "incidents:act_priority": lambda w: {"number": w.beta_incident.number},
     "incidents:act_categorise": lambda w: {"number": w.beta_incident.number},

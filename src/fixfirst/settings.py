@@ -107,6 +107,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 FIXFIRST_QUEUE_MAX_LAG_SECONDS = config.env_int("FIXFIRST_QUEUE_MAX_LAG_SECONDS", 300)
 
 # --- incidents ----------------------------------------------------------------------------
+# Incidents at these priorities page the on-call engineer (docs/oncall.md); a P1 also
+# declares a major incident unless FIXFIRST_MAJOR_AUTO_P1 is off (docs/major-incidents.md).
+FIXFIRST_PAGING_PRIORITIES = frozenset(
+    int(p) for p in config.env_list("FIXFIRST_PAGING_PRIORITIES", ["1", "2"])
+)
+FIXFIRST_MAJOR_AUTO_P1 = config.env_bool("FIXFIRST_MAJOR_AUTO_P1", True)
 FIXFIRST_REOPEN_DAYS = config.env_int("FIXFIRST_REOPEN_DAYS", 14)
 FIXFIRST_AUTO_CLOSE_DAYS = config.env_int("FIXFIRST_AUTO_CLOSE_DAYS", 5)
 FIXFIRST_ATTACHMENT_MAX_BYTES = config.env_int("FIXFIRST_ATTACHMENT_MAX_MB", 10) * 1024 * 1024

@@ -28,6 +28,14 @@ from fixfirst.tenancy.roles import Role
 AMS = "Europe/Amsterdam"
 
 
+@pytest.fixture(autouse=True)
+def manual_paging(settings):
+    """These tests start and stop escalations themselves; the automatic rules (a P1 pages
+    and declares a major incident) are tested on their own in test_hooks.py."""
+    settings.FIXFIRST_PAGING_PRIORITIES = frozenset()
+    settings.FIXFIRST_MAJOR_AUTO_P1 = False
+
+
 @pytest.fixture
 def oncall(world):
     w = world

@@ -33,9 +33,8 @@ def test_double_opt_in_confirm_and_unsubscribe(sp, p1_on_mail, run_worker):
     assert response.status_code == 200
     subscriber = Subscriber.objects.get(email="reader@example.org")
     assert subscriber.confirmed_at is None
-    run_worker()
-    [confirmation] = mail.outbox
-    assert confirmation.to == ["reader@example.org"]
+    run_worker()  # also declares the P1 a major incident, which mails the team and customer
+    [confirmation] = [m for m in mail.outbox if "reader@example.org" in m.to]
     confirm_url = re.search(r"(http://\S+/subscriptions/confirm/\S+/)", confirmation.body).group(1)
 
     # Unconfirmed: an update mails nobody.
@@ -66,7 +65,7 @@ def test_double_opt_in_confirm_and_unsubscribe(sp, p1_on_mail, run_worker):
 
     mail.outbox.clear()
     run_worker()
-    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+    assert [m.to for m in mail.outbox if "reader@example.org" in m.to] == [["reader@example.org"]]
 
     # RFC 8058: the mail client POSTs, no cookie, no CSRF token.
     assert Client(enforce_csrf_checks=True).post(_path(unsubscribe)).status_code == 200

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from fixfirst.alerting.models import Alert
 from fixfirst.incidents import forms as f
-from fixfirst.incidents import search, services, sla, updates
+from fixfirst.incidents import panels, search, services, sla, updates
 from fixfirst.incidents.choices import (
     OPEN_STATUSES,
     Impact,
@@ -366,6 +366,7 @@ def _detail_page(
         and (incident.team is None or incident.team.members.filter(pk=user.pk).exists()),
         **_priority_preview(incident.impact, incident.urgency, False),
         "deliveries": scoped(Delivery, user).filter(incident=incident).with_attempts()[:50],
+        "panels": panels.render(request, incident),
         "alerts": scoped(Alert, user)
         .filter(incident=incident)
         .select_related("integration", "silenced_by")[:100],

@@ -6,3 +6,10 @@ class MajorConfig(AppConfig):
     name = "fixfirst.major"
     label = "major"
     verbose_name = _("Major incidents")
+
+    def ready(self) -> None:
+        from fixfirst.incidents import panels
+        from fixfirst.major import hooks, panel
+
+        hooks.connect()
+        panels.register("major", panel.render, order=10)

@@ -6,3 +6,10 @@ class OncallConfig(AppConfig):
     name = "fixfirst.oncall"
     label = "oncall"
     verbose_name = _("On-call and paging")
+
+    def ready(self) -> None:
+        from fixfirst.incidents import panels
+        from fixfirst.oncall import hooks, panel
+
+        hooks.connect()
+        panels.register("oncall", panel.render, order=30)

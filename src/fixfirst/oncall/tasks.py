@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from fixfirst.core.periodic import periodic
-from fixfirst.oncall import escalation, paging
+from fixfirst.incidents.models import Incident
+from fixfirst.incidents.records import lock
+from fixfirst.oncall import escalation, hooks, paging
 from fixfirst.oncall.choices import NotificationStatus
 from fixfirst.oncall.models import PageNotification
 
@@ -38,3 +41,19 @@ def sweep_oncall_timers() -> int:
     """Fire escalation steps and delayed notifications whose timer task is overdue."""
     fired = escalation.fire_due(slack=OVERDUE_AFTER)
     return fired + send_due_notifications(slack=OVERDUE_AFTER)
+
+
+@task(priority=paging.TIMER_PRIORITY)
+def start_paging(incident_id: int) -> str:
+    """Start the escalation of an incident opened or raised at a paging priority (queued by
+    ``hooks``). Checks the rule again under the row lock: someone may have acknowledged the
+    incident, or lowered it, between the change and this task."""
+    with transaction.atomic():
+        incident = Incident.objects.filter(pk=incident_id).first()
+        if incident is None:
+            return "gone"
+        incident = lock(incident)
+        if not hooks.pages(incident):
+            return "not paging"
+        started = escalation.start(incident, None, None, timezone.now())
+    return "started" if started is not None else "no policy"

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from fixfirst.oncall import views_links, views_me, views_policies, views_schedules
+from fixfirst.oncall import (
+    views_incident,
+    views_links,
+    views_me,
+    views_policies,
+    views_schedules,
+)
 
 app_name = "oncall"
 
@@ -53,4 +59,5 @@ urlpatterns = [
     path("oncall/people/<int:user_id>/<str:token>.ics", views_links.person_ics, name="person_ics"),
     path("oncall/verify/<str:token>/", views_links.verify_email, name="verify_email"),
     path("ack/<str:token>/", views_links.ack, name="ack"),
+    path("incidents/<int:number>/page/", views_incident.page_incident, name="page_incident"),
 ]
