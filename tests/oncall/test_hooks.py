@@ -24,8 +24,8 @@ from fixfirst.incidents.choices import Impact, Priority, Status, Urgency
 from fixfirst.incidents.models import Incident
 from fixfirst.notify.models import Delivery
 from fixfirst.oncall import editing
-from fixfirst.oncall.choices import EscalationStatus
-from fixfirst.oncall.models import Escalation, Page
+from fixfirst.oncall.choices import EscalationStatus, TargetKind
+from fixfirst.oncall.models import Escalation, Page, RoutingRulePolicy
 from fixfirst.tenancy import services as tenancy
 from tests.conftest import client_for
 from tests.oncall.conftest import run_worker, time_passes
@@ -167,3 +167,52 @@ def test_page_now_from_the_incident_page(oncall):
     client_for(oncall.engineer).post(url, {"policy": oncall.policy.pk})
     assert paged(incident) == [("engineer", 1)]
     assert Escalation.objects.get(incident=incident).started_by == "engineer"
+
+
+def test_a_routing_rules_policy_wins_over_the_integrations(oncall, api_token):
+    integration, key = alerting.create_integration(
+        by=oncall.admin, name="Prometheus", kind=IntegrationKind.ALERTMANAGER, customer=oncall.alpha
+    )
+    editing.attach_policy(oncall.policy, by=oncall.admin, integrations=[integration])
+    databases = editing.save_policy(None, by=oncall.admin, name="Databases", repeat_count=0)
+    editing.add_step(
+        databases, by=oncall.admin, delay_minutes=0,
+        targets=[{"kind": TargetKind.USER, "user": oncall.eva}],
+    )  # fmt: skip
+    rule = alerting.save_rule(
+        None, by=oncall.admin, integration=integration, name="Disks go to the DBAs",
+        matchers=[{"label": "alertname", "op": "=", "value": "DiskFull"}],
+    )  # fmt: skip
+    response = Client().patch(
+        f"/api/v1/escalation-policies/{databases.pk}/",
+        {"routing_rules": [rule.pk]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=api_token(oncall.manager, "write"),
+    )
+    assert response.status_code == 200 and response.json()["routing_rules"] == [rule.pk]
+
+    firing = json.loads((SAMPLES / "alertmanager/samples/firing_group.json").read_text())
+    Client().post(
+        f"/integrations/alertmanager/{key}/", json.dumps(firing), content_type="application/json"
+    )
+    incident = Incident.objects.get()
+    run_worker()
+    assert paged(incident) == [("eva", 1)]  # the rule's policy, not the integration's
+    assert Escalation.objects.get(incident=incident).policy == databases
+
+
+def test_the_policy_page_attaches_routing_rules(oncall):
+    rule = alerting.save_rule(
+        None, by=oncall.admin, name="Everything critical",
+        matchers=[{"label": "severity", "op": "=", "value": "critical"}],
+    )  # fmt: skip
+    url = reverse("oncall:policy_attach", args=[oncall.policy.pk])
+    response = client_for(oncall.manager).post(url, {"rules": [rule.pk]})
+    assert response.status_code == 302
+    detail = client_for(oncall.engineer).get(
+        reverse("oncall:policy_detail", args=[oncall.policy.pk])
+    )
+    assert "Everything critical" in detail.content.decode()
+    assert RoutingRulePolicy.objects.get(rule=rule).policy == oncall.policy
+    assert client_for(oncall.manager).post(url, {"rules": ["999999"]}).status_code == 302
+    assert RoutingRulePolicy.objects.get(rule=rule).policy == oncall.policy  # refused, unchanged

@@ -259,6 +259,7 @@ def _trigger(
     stored.labels, stored.annotations, stored.raw = alert.labels, alert.annotations, alert.raw
     stored.source_url = alert.source_url[:1000]
     stored.customer, stored.service = decided.customer, decided.service
+    stored.routing_rule_id = decided.rule_id
     stored.group_key = group_key(integration, decided, labels)
     stored.silenced_by = next(
         (

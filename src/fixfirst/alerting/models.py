@@ -250,6 +250,11 @@ class Alert(models.Model):
     silenced_by = models.ForeignKey(
         Silence, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
+    # The rule that decided the route (the last one applied); its escalation policy, when it
+    # has one, pages for the alert's incident (oncall.escalation.policy_for).
+    routing_rule = models.ForeignKey(
+        RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
     raw = models.JSONField(default=dict)
 
     class Meta:

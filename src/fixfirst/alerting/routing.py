@@ -16,11 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from fixfirst.alerting.matching import matches
 from fixfirst.alerting.models import Integration, RoutingRule, Silence
 from fixfirst.catalog.models import Service
+from fixfirst.tenancy.access import customers_for, scoped
 from fixfirst.tenancy.models import Customer, Team
 
 CONFIG_CACHE_SECONDS = 1.0
@@ -76,6 +78,7 @@ class Route:
     team: Team | None
     drop: bool = False
     rules: tuple[str, ...] = ()
+    rule_id: int | None = None  # the last rule applied (not a dropping one)
 
 
 def _load_rules() -> dict[int | None, list[RoutingRule]]:
@@ -90,6 +93,16 @@ def _load_rules() -> dict[int | None, list[RoutingRule]]:
 
 
 _rules = ConfigCache(_load_rules)
+
+
+def visible_rules(user: Any) -> QuerySet[RoutingRule]:
+    """Rules are the provider's; those aimed at a customer hidden from ``user`` stay hidden."""
+    return (
+        scoped(RoutingRule, user)
+        .filter(Q(set_customer__isnull=True) | Q(set_customer__in=customers_for(user)))
+        .filter(Q(integration__isnull=True) | Q(integration__in=scoped(Integration, user)))
+        .select_related("integration", "set_customer", "set_service", "set_team")
+    )
 
 
 def rules_for(integration: Integration) -> list[RoutingRule]:
@@ -119,6 +132,7 @@ def route(integration: Integration, labels: Mapping[str, str], rules: list[Routi
         if rule.drop:
             decided.drop = True
             break
+        decided.rule_id = rule.pk
         # A customer's own integration never routes its alerts to another customer.
         if rule.set_customer_id and integration.customer_id is None:
             decided.customer = rule.set_customer

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST
 from fixfirst.alerting import services
 from fixfirst.alerting.forms import AlertFilterForm, RoutingRuleForm, SilenceForm, format_matchers
 from fixfirst.alerting.models import Alert, Integration, RoutingRule, Silence
-from fixfirst.tenancy.access import customers_for, get_for, require, scoped
+from fixfirst.alerting.routing import visible_rules
+from fixfirst.tenancy.access import get_for, require, scoped
 from fixfirst.tenancy.models import User
 from fixfirst.tenancy.roles import Capability
 
@@ -124,16 +125,6 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- routing rules --------------------------------------------------------------------------
-
-
-def visible_rules(user: User) -> QuerySet[RoutingRule]:
-    """Rules are the provider's; those aimed at a customer hidden from ``user`` stay hidden."""
-    return (
-        scoped(RoutingRule, user)
-        .filter(Q(set_customer__isnull=True) | Q(set_customer__in=customers_for(user)))
-        .filter(Q(integration__isnull=True) | Q(integration__in=scoped(Integration, user)))
-        .select_related("integration", "set_customer", "set_service", "set_team")
-    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from fixfirst.alerting import services
 from fixfirst.alerting.endpoints import endpoint_url
 from fixfirst.alerting.forms import IntegrationForm
 from fixfirst.alerting.models import Alert, Integration, IntegrationKind
+from fixfirst.alerting.routing import visible_rules
 from fixfirst.alerting.sources import zabbix
 from fixfirst.alerting.sources.webhook import parser as webhook
 from fixfirst.alerting.views import (
@@ -34,7 +35,6 @@ from fixfirst.alerting.views import (
     form_page,
     rule_rows,
     staff,
-    visible_rules,
 )
 from fixfirst.tenancy.access import get_for, require, scoped
 from fixfirst.tenancy.models import User

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fixfirst.alerting.routing import visible_rules
 from fixfirst.catalog.models import Service
 from fixfirst.core.api import StrictModelSerializer, StrictSerializer, created
 from fixfirst.oncall import editing, schedules
@@ -210,12 +211,17 @@ class PolicySerializer(StrictModelSerializer):
         many=True, queryset=Service.objects.none(), required=False,
         help_text="Alert integrations (ids) whose incidents this policy pages for.",
     )  # fmt: skip
+    routing_rules = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Service.objects.none(), required=False,
+        help_text="Routing rules (ids) whose alerts' incidents this policy pages for; "
+        "wins over an integration's and a service's policy.",
+    )  # fmt: skip
 
     class Meta:
         model = EscalationPolicy
         fields = [
             "id", "name", "description", "repeat_count", "repeat_after_minutes", "steps", "services",
-            "integrations",
+            "integrations", "routing_rules",
         ]  # fmt: skip
         read_only_fields = ["id"]
 
@@ -225,6 +231,8 @@ class PolicySerializer(StrictModelSerializer):
         if request is not None:
             relation = self.fields["integrations"].child_relation  # type: ignore[attr-defined]
             relation.queryset = visible_integrations(request.user)
+            rules = self.fields["routing_rules"].child_relation  # type: ignore[attr-defined]
+            rules.queryset = visible_rules(request.user)
 
     def to_representation(self, policy: EscalationPolicy) -> dict[str, Any]:
         data = {
@@ -246,6 +254,10 @@ class PolicySerializer(StrictModelSerializer):
         if visible is not None:
             linked = linked.filter(integration__in=visible)
         data["integrations"] = sorted(linked.values_list("integration_id", flat=True))
+        rules = policy.routing_rules.all()
+        if request is not None:
+            rules = rules.filter(rule__in=visible_rules(request.user))
+        data["routing_rules"] = sorted(rules.values_list("rule_id", flat=True))
         return data
 
 
@@ -263,6 +275,7 @@ class EscalationPolicyViewSet(viewsets.ModelViewSet):
         policy = editing.write_policy(
             policy, by=self.request.user,
             visible_integrations=visible_integrations(self.request.user),
+            visible_rules=visible_rules(self.request.user),
             **serializer.validated_data,
         )  # fmt: skip
         serializer.instance = self.get_queryset().get(pk=policy.pk)

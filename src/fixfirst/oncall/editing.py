@@ -23,6 +23,7 @@ from fixfirst.oncall.models import (
     LayerMember,
     Override,
     PersonalFeed,
+    RoutingRulePolicy,
     Schedule,
     ServicePolicy,
 )
@@ -181,16 +182,18 @@ def write_policy(
     services: Iterable[Service] | None = None,
     integrations: Iterable[Any] | None = None,
     visible_integrations: Any = None,
+    routing_rules: Iterable[Any] | None = None,
+    visible_rules: Any = None,
     **fields: Any,
 ) -> EscalationPolicy:
-    """A policy with (optionally) all its steps, services and integrations, all or nothing
-    (the API)."""
+    """A policy with (optionally) all its steps, services, integrations and routing rules, all
+    or nothing (the API)."""
     policy = save_policy(policy, by=by, **fields)
     if steps is not None:
         replace_steps(policy, steps, by=by)
     attach_policy(
         policy, by=by, services=services, integrations=integrations,
-        visible_integrations=visible_integrations,
+        visible_integrations=visible_integrations, rules=routing_rules, visible_rules=visible_rules,
     )  # fmt: skip
     return policy
 
@@ -263,10 +266,12 @@ def attach_policy(
     services: Iterable[Service] | None = None,
     integrations: Iterable[Any] | None = None,
     visible_integrations: Any = None,
+    rules: Iterable[Any] | None = None,
+    visible_rules: Any = None,
 ) -> None:
-    """Make ``policy`` the one paging for these services / alert integrations (and for no
-    others of the kind given). ``visible_integrations``: those the actor may see; links to
-    other integrations are left alone (integrations belong to customers)."""
+    """Make ``policy`` the one paging for these services / alert integrations / routing rules
+    (and for no others of the kind given). ``visible_integrations`` and ``visible_rules``:
+    those the actor may see; links to others are left alone (they belong to customers)."""
     if services is not None:
         services = list(services)
         ServicePolicy.objects.filter(policy=policy).exclude(service__in=services).delete()
@@ -288,3 +293,12 @@ def attach_policy(
             )
         ids = sorted(i.pk for i in integrations)
         record("policy.integrations", policy, by=by, after={"integrations": ids})
+    if rules is not None:
+        rules = list(rules)
+        unlink_rules = RoutingRulePolicy.objects.filter(policy=policy).exclude(rule__in=rules)
+        if visible_rules is not None:
+            unlink_rules = unlink_rules.filter(rule__in=visible_rules)
+        unlink_rules.delete()
+        for rule in rules:
+            RoutingRulePolicy.objects.update_or_create(rule=rule, defaults={"policy": policy})
+        record("policy.rules", policy, by=by, after={"rules": sorted(r.pk for r in rules)})

@@ -31,6 +31,7 @@ from fixfirst.oncall.models import (
     EscalationPolicy,
     IntegrationPolicy,
     Page,
+    RoutingRulePolicy,
     Schedule,
     ServicePolicy,
 )
@@ -61,7 +62,15 @@ def freeze(policy: EscalationPolicy) -> dict[str, Any]:
 
 
 def policy_for(incident: Incident) -> EscalationPolicy | None:
-    """The alert integration's policy first, then that of the incident's most critical service."""
+    """The policy of the routing rule that routed the incident's alert, else of the alert's
+    integration, else of the incident's most critical service: the most specific wins."""
+    by_rule = (
+        RoutingRulePolicy.objects.filter(rule__alerts__incident=incident)
+        .select_related("policy")
+        .first()
+    )
+    if by_rule is not None:
+        return by_rule.policy
     link = (
         IntegrationPolicy.objects.filter(integration__alerts__incident=incident)
         .select_related("policy")

@@ -133,9 +133,17 @@ class AttachForm(forms.Form):
         queryset=Service.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, integrations: QuerySet[Any], **kwargs: Any) -> None:
+    rules = forms.ModelMultipleChoiceField(
+        label=_("Page for incidents of alerts routed by these routing rules (wins over the above)"),
+        queryset=Service.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, integrations: QuerySet[Any], rules: QuerySet[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["integrations"].queryset = integrations  # type: ignore[attr-defined]
+        self.fields["rules"].queryset = rules  # type: ignore[attr-defined]
 
 
 class ContactMethodForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fixfirst.alerting.routing import visible_rules
 from fixfirst.oncall import editing
 from fixfirst.oncall.choices import EscalationStatus
 from fixfirst.oncall.forms import AttachForm, PolicyForm, StepForm
@@ -48,13 +49,17 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attached = [link.service for link in policy.services.select_related("service")]
     visible = _integrations(request)
     linked = list(visible.filter(escalation_link__policy=policy))
+    rules = visible_rules(request.user).order_by("position", "pk")
+    linked_rules = list(rules.filter(escalation_link__policy=policy))
     return render(request, "oncall/policy_detail.html", {
         "policy": policy, "steps": timeline, "running": running[:50],
         "services": attached,
         "integrations": linked,
+        "rules": linked_rules,
         "can_edit": request.user.can(EDIT_POLICIES),  # type: ignore[union-attr]
         "step_form": StepForm(), "attach_form": AttachForm(
-            initial={"services": attached, "integrations": linked}, integrations=visible
+            initial={"services": attached, "integrations": linked, "rules": linked_rules},
+            integrations=visible, rules=rules,
         ),
     })  # fmt: skip
 
@@ -132,7 +137,8 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_attach(request: HttpRequest, pk: int) -> HttpResponse:
     policy = _policy(request, pk, edit=True)
     visible = _integrations(request)
-    form = AttachForm(request.POST, integrations=visible)
+    rules = visible_rules(request.user)
+    form = AttachForm(request.POST, integrations=visible, rules=rules)
     back = redirect("oncall:policy_detail", policy.pk)
     if not form.is_valid():
         messages.error(request, _("Choose from the lists."))
@@ -142,6 +148,7 @@ def policy_attach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: editing.attach_policy(
             policy, by=request.user, services=form.cleaned_data["services"],
             integrations=form.cleaned_data["integrations"], visible_integrations=visible,
+            rules=form.cleaned_data["rules"], visible_rules=rules,
         ),
         _("Saved."), back,
     )  # fmt: skip

@@ -7,6 +7,7 @@ from fixfirst.oncall.models.policies import (
     EscalationStep,
     EscalationTarget,
     IntegrationPolicy,
+    RoutingRulePolicy,
     ServicePolicy,
 )
 from fixfirst.oncall.models.schedules import Layer, LayerMember, Override, PersonalFeed, Schedule
@@ -25,6 +26,7 @@ __all__ = [
     "Page",
     "PageNotification",
     "PersonalFeed",
+    "RoutingRulePolicy",
     "Schedule",
     "ServicePolicy",
 ]

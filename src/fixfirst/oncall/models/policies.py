@@ -131,6 +131,21 @@ class IntegrationPolicy(models.Model):
         return f"{self.integration} → {self.policy}"
 
 
+class RoutingRulePolicy(models.Model):
+    """The policy that pages for incidents opened by alerts this routing rule routed (as an
+    escalation chain on a Grafana OnCall route). Wins over the integration's and service's."""
+
+    rule = models.OneToOneField(
+        "alerting.RoutingRule", on_delete=models.CASCADE, related_name="escalation_link"
+    )
+    policy = models.ForeignKey(
+        EscalationPolicy, on_delete=models.CASCADE, related_name="routing_rules"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.policy}"
+
+
 def integration_model() -> type[models.Model]:
     """alerting.Integration, without importing alerting (it sits beside us, not below)."""
     return IntegrationPolicy._meta.get_field("integration").related_model  # type: ignore[return-value]
