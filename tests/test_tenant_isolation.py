@@ -331,6 +331,7 @@ def _routes():
 
 def _beta_status_page(world):
     from fixfirst.statuspage import services as status
+    from fixfirst.statuspage import subscriptions
 
     page = status.create_page(by=None, name="Beta Industries status", slug="beta-status",
                               customer=world.beta, visibility="login")  # fmt: skip
@@ -347,7 +348,7 @@ def _beta_status_page(world):
     start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     world.beta_maintenance = status.create_maintenance(page=page, by=None, name="Beta Industries upgrade", body="x",
                                                        scheduled_for=start, scheduled_until=start + dt.timedelta(hours=1))  # fmt: skip
-    world.beta_subscriber = status.subscribe_webhook(
+    world.beta_subscriber = subscriptions.subscribe_webhook(
         page, "https://beta.example/hook", by=world.admin
     )
 

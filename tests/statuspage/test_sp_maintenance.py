@@ -7,13 +7,13 @@ import datetime as dt
 from django.utils import timezone
 
 from fixfirst.notify.models import Delivery
-from fixfirst.statuspage import services, tasks
+from fixfirst.statuspage import services, subscriptions, tasks
 from fixfirst.statuspage.models import Component, ScheduledMaintenance
 
 
 def test_maintenance_starts_and_ends_on_time_and_mails_subscribers(sp):
-    reader = services.subscribe_email(sp.page, "reader@example.org")
-    services.confirm(reader.confirm_token)
+    reader = subscriptions.subscribe_email(sp.page, "reader@example.org")
+    subscriptions.confirm(reader.confirm_token)
     start = timezone.now() + dt.timedelta(hours=2)
     m = services.create_maintenance(
         page=sp.page,

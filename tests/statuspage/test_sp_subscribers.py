@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from fixfirst.notify.models import Delivery
-from fixfirst.statuspage import services
+from fixfirst.statuspage import services, subscriptions
 from fixfirst.statuspage.models import Subscriber
 
 
@@ -77,19 +77,19 @@ def test_double_opt_in_confirm_and_unsubscribe(sp, p1_on_mail, run_worker):
 
 
 def test_subscribing_twice_tells_nothing_and_resends_only_unconfirmed(sp):
-    services.subscribe_email(sp.page, "a@example.org")
-    services.subscribe_email(sp.page, "a@example.org")
+    subscriptions.subscribe_email(sp.page, "a@example.org")
+    subscriptions.subscribe_email(sp.page, "a@example.org")
     assert Delivery.objects.filter(reason="statuspage.confirm").count() == 2
-    services.confirm(Subscriber.objects.get().confirm_token)
-    services.subscribe_email(sp.page, "a@example.org")
+    subscriptions.confirm(Subscriber.objects.get().confirm_token)
+    subscriptions.subscribe_email(sp.page, "a@example.org")
     assert Delivery.objects.filter(reason="statuspage.confirm").count() == 2
 
 
 def test_component_subset_limits_the_mails(sp, p1_on_mail):
-    erp_only = services.subscribe_email(sp.page, "erp@example.org", [sp.erp])
-    everything = services.subscribe_email(sp.page, "all@example.org")
-    services.confirm(erp_only.confirm_token)
-    services.confirm(everything.confirm_token)
+    erp_only = subscriptions.subscribe_email(sp.page, "erp@example.org", [sp.erp])
+    everything = subscriptions.subscribe_email(sp.page, "all@example.org")
+    subscriptions.confirm(erp_only.confirm_token)
+    subscriptions.confirm(everything.confirm_token)
     services.publish_incident_update(
         incident=p1_on_mail,
         body="Mail is down.",

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from fixfirst.notify.models import Delivery
-from fixfirst.statuspage import services
+from fixfirst.statuspage import services, subscriptions
 from fixfirst.statuspage.models import Subscriber
 
 
@@ -31,7 +31,7 @@ def verify(secret: str, headers: dict, body: bytes) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_webhook_subscriber_receives_a_signed_incident_update(sp, p1_on_mail, receiver, run_worker):
-    hook = services.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
+    hook = subscriptions.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
     assert hook.secret.startswith("whsec_")
     services.publish_incident_update(
         incident=p1_on_mail,
@@ -81,7 +81,7 @@ def test_webhook_subscriber_receives_a_signed_incident_update(sp, p1_on_mail, re
 
 @pytest.mark.django_db(transaction=True)
 def test_tampered_body_fails_verification(sp, p1_on_mail, receiver, run_worker):
-    hook = services.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
+    hook = subscriptions.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
     services.post_page_update(
         page=sp.page, by=sp.w.manager, body="Notice.", status="investigating", name="Notice"
     )
@@ -93,7 +93,9 @@ def test_tampered_body_fails_verification(sp, p1_on_mail, receiver, run_worker):
 
 def test_public_webhook_may_not_point_into_our_network(sp, receiver):
     with pytest.raises(ValidationError):
-        services.subscribe_webhook(sp.page, receiver.url)  # no staff member: a stranger's address
+        subscriptions.subscribe_webhook(
+            sp.page, receiver.url
+        )  # no staff member: a stranger's address
     response = Client().post("/status/acme/subscribe/", {"url": receiver.url})
     assert response.status_code == 400
     assert not Subscriber.objects.exists()
@@ -101,7 +103,7 @@ def test_public_webhook_may_not_point_into_our_network(sp, receiver):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_webhook_whose_address_turned_internal_is_not_sent(sp, receiver, run_worker):
-    hook = services.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
+    hook = subscriptions.subscribe_webhook(sp.page, receiver.url, by=sp.w.manager)
     Subscriber.objects.filter(pk=hook.pk).update(allow_private=False)  # as if made by the public
     services.post_page_update(
         page=sp.page, by=sp.w.manager, body="Notice.", status="investigating", name="Notice"

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from fixfirst.catalog.models import Service
 from fixfirst.core.api import StrictModelSerializer, StrictSerializer, created
 from fixfirst.incidents.models import Incident
-from fixfirst.statuspage import services
+from fixfirst.statuspage import services, subscriptions
 from fixfirst.statuspage.choices import ComponentStatus, Impact, IncidentStatus
 from fixfirst.statuspage.models import (
     Component,
@@ -255,7 +255,7 @@ class StatusPageViewSet(
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         components = self._components(page, d.get("components", []))
-        subscriber = services.subscribe_webhook(page, d["url"], components, by=request.user)
+        subscriber = subscriptions.subscribe_webhook(page, d["url"], components, by=request.user)
         # The signing secret is shown once, here.
         return created({**SubscriberSerializer(subscriber).data, "secret": subscriber.secret})
 

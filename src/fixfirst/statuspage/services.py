@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,9 +21,6 @@ from django.utils.translation import gettext as _
 from fixfirst.audit.log import record, snapshot
 from fixfirst.incidents.choices import Status as IncidentLifecycle
 from fixfirst.incidents.models import Incident
-from fixfirst.net import BlockedAddress, resolve
-from fixfirst.notify.services import check_webhook_url
-from fixfirst.notify.transports.webhook.signing import new_secret
 from fixfirst.statuspage import caching, notifications
 from fixfirst.statuspage.choices import (
     ACTIVE_MAINTENANCE,
@@ -34,7 +29,6 @@ from fixfirst.statuspage.choices import (
     Impact,
     IncidentStatus,
     MaintenanceStatus,
-    SubscriberKind,
     Visibility,
 )
 from fixfirst.statuspage.models import (
@@ -44,7 +38,6 @@ from fixfirst.statuspage.models import (
     PageUpdate,
     ScheduledMaintenance,
     StatusPage,
-    Subscriber,
 )
 from fixfirst.statuspage.status import (
     PRIORITY_IMPACT,
@@ -549,113 +542,3 @@ def _tick(pk: int, expected: str | None, now: dt.datetime) -> int:
         return 0
     _maintenance_update(m, target, body=_default_text(target), by=None)
     return 1
-
-
-# --- subscribers --------------------------------------------------------------------------
-
-
-def _components_of(page: StatusPage, components: Iterable[Component]) -> list[Component]:
-    chosen = list(components)
-    if any(c.page_id != page.pk for c in chosen):
-        raise ValidationError({"components": "A component of another page was chosen."})
-    return chosen
-
-
-@transaction.atomic
-def subscribe_email(
-    page: StatusPage, email: str, components: Iterable[Component] = (), *, by: Any = None
-) -> Subscriber:
-    """Double opt-in: the address gets a confirmation link and nothing else until it is used.
-    Subscribing again re-sends the link (unconfirmed) or changes nothing (confirmed): the
-    answer is the same either way, so the form does not tell who is subscribed."""
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise ValidationError({"email": exc.messages}) from exc
-    chosen = _components_of(page, components)
-    subscriber = Subscriber.objects.filter(
-        page=page, kind=SubscriberKind.EMAIL, email=email
-    ).first()
-    if subscriber is None:
-        subscriber = Subscriber.objects.create(page=page, kind=SubscriberKind.EMAIL, email=email)
-        subscriber.components.set(chosen)
-        record("statuspage.subscribe", subscriber, by=by, after={"kind": "email"})
-    elif subscriber.confirmed_at is not None:
-        return subscriber
-    elif chosen:
-        subscriber.components.set(chosen)
-    notifications.confirmation(page, subscriber)
-    return subscriber
-
-
-@transaction.atomic
-def confirm(token: str) -> Subscriber | None:
-    subscriber = (
-        Subscriber.objects.select_for_update().filter(confirm_token=token).first()
-        if token
-        else None
-    )
-    if subscriber is None:
-        return None
-    if subscriber.confirmed_at is None:
-        subscriber.confirmed_at = timezone.now()
-        subscriber.save(update_fields=["confirmed_at"])
-        record("statuspage.subscribe.confirm", subscriber, after={"kind": subscriber.kind})
-    return subscriber
-
-
-@transaction.atomic
-def unsubscribe(token: str) -> Subscriber | None:
-    """One click, no login: the token is the authority. Returns the removed subscriber."""
-    subscriber = (
-        Subscriber.objects.select_related("page").filter(unsubscribe_token=token).first()
-        if token
-        else None
-    )
-    if subscriber is None:
-        return None
-    record("statuspage.unsubscribe", subscriber, after={"kind": subscriber.kind})
-    subscriber.delete()
-    return subscriber
-
-
-def _check_reachable(url: str) -> None:
-    """A public subscriber's address must lead to the internet, not into our network (the
-    transport checks again on every send, as DNS answers may change)."""
-    parts = urlsplit(url)
-    try:
-        resolve(parts.hostname or "", parts.port or 443, allow_private=False)
-    except (BlockedAddress, OSError) as exc:
-        raise ValidationError({"url": str(exc)}) from exc
-
-
-@transaction.atomic
-def subscribe_webhook(
-    page: StatusPage, url: str, components: Iterable[Component] = (), *, by: Any = None
-) -> Subscriber:
-    """A webhook subscriber, active at once; its signing secret is in ``subscriber.secret``.
-    Staff (``by`` given) may point it into the provider's own network; the public may not."""
-    try:
-        url = check_webhook_url(url)
-    except ValidationError as exc:
-        raise ValidationError({"url": exc.messages}) from exc
-    chosen = _components_of(page, components)
-    staff = bool(getattr(by, "is_authenticated", False) and by.is_provider_staff)
-    if not staff:
-        _check_reachable(url)
-    subscriber = Subscriber.objects.create(
-        page=page, kind=SubscriberKind.WEBHOOK, url=url, secret=new_secret(),
-        allow_private=staff, confirmed_at=timezone.now(),
-    )  # fmt: skip
-    subscriber.components.set(chosen)
-    record("statuspage.subscribe", subscriber, by=by, after={"kind": "webhook", "url": url})
-    return subscriber
-
-
-@transaction.atomic
-def remove_subscriber(subscriber: Subscriber, *, by: Any) -> None:
-    record(
-        "statuspage.subscriber.remove", subscriber, by=by, before={"address": subscriber.address}
-    )
-    subscriber.delete()

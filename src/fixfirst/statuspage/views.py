@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from fixfirst.statuspage import caching, services
+from fixfirst.statuspage import caching, subscriptions
 from fixfirst.statuspage import render as docs
 from fixfirst.statuspage.caching import Document, PageMeta
 from fixfirst.statuspage.models import StatusPage, Subscriber
@@ -276,11 +276,11 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     url = request.POST.get("url", "").strip()
     try:
         if url:
-            subscriber = services.subscribe_webhook(page, url, components)
+            subscriber = subscriptions.subscribe_webhook(page, url, components)
             return render(
                 request, "statuspage/subscribed.html", {"page": page, "subscriber": subscriber}
             )
-        services.subscribe_email(page, request.POST.get("email", ""), components)
+        subscriptions.subscribe_email(page, request.POST.get("email", ""), components)
     except ValidationError as exc:
         errors = (
             " ".join(m for ms in exc.message_dict.values() for m in ms)
@@ -310,7 +310,7 @@ def _subscriber(slug: str, **token: str) -> Subscriber:
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     subscriber = _subscriber(slug, confirm_token=token)
     if request.method == "POST":
-        services.confirm(token)
+        subscriptions.confirm(token)
         return render(request, "statuspage/message.html", {
             "page": subscriber.page, "title": _("Subscription confirmed"),
             "text": _("You will receive an email when %(name)s posts an update.") % {"name": subscriber.page.name},
@@ -327,7 +327,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     subscriber = _subscriber(slug, unsubscribe_token=token)
     if request.method == "POST":
-        services.unsubscribe(token)
+        subscriptions.unsubscribe(token)
         return render(request, "statuspage/message.html", {
             "page": subscriber.page, "title": _("Unsubscribed"),
             "text": _("%(address)s will get no more updates from %(name)s.") % {"address": subscriber.address, "name": subscriber.page.name},

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fixfirst.incidents.views import add_service_errors
 from fixfirst.statuspage import forms as f
-from fixfirst.statuspage import services
+from fixfirst.statuspage import services, subscriptions
 from fixfirst.statuspage.choices import SubscriberKind
 from fixfirst.statuspage.models import (
     Component,
@@ -308,7 +308,7 @@ def subscriber_list(request: HttpRequest, pk: int) -> HttpResponse:
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.subscribe_webhook(
+            created = subscriptions.subscribe_webhook(
                 page, form.cleaned_data["url"], form.cleaned_data["components"], by=request.user
             )
         except ValidationError as exc:
@@ -325,6 +325,6 @@ def subscriber_list(request: HttpRequest, pk: int) -> HttpResponse:
 def subscriber_delete(request: HttpRequest, pk: int) -> HttpResponse:
     subscriber = get_for(_manager(request), Subscriber, pk=pk)
     page = subscriber.page
-    services.remove_subscriber(subscriber, by=request.user)
+    subscriptions.remove_subscriber(subscriber, by=request.user)
     messages.success(request, _("Subscriber removed."))
     return redirect("statuspage:subscriber_list", page.pk)
