@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -81,7 +82,7 @@ class IntegrationSerializer(_Scoped):
 
     def validate_kind(self, value: str) -> str:
         if self.instance is not None and value != self.instance.kind:
-            raise serializers.ValidationError("The kind of an integration cannot change.")
+            raise serializers.ValidationError(_("The kind of an integration cannot change."))
         return value
 
 
@@ -158,7 +159,9 @@ class SilenceSerializer(_Scoped):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            raise serializers.ValidationError({"ends_at": ["A silence must end after it starts."]})
+            raise serializers.ValidationError(
+                {"ends_at": [_("A silence must end after it starts.")]}
+            )
         return data
 
 

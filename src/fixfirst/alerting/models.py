@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fixfirst.incidents.choices import IncidentClass, Priority
@@ -117,17 +118,27 @@ def validate_matchers(value: Any) -> None:
         raise ValidationError(_("Matchers must be a list."))
     for index, matcher in enumerate(value):
         if not isinstance(matcher, dict) or set(matcher) - {"label", "op", "value"}:
-            raise ValidationError(f"Matcher {index}: use label, op and value.")
+            raise ValidationError(
+                gettext("Matcher %(index)s: use label, op and value.") % {"index": index}
+            )
         label, op, expected = matcher.get("label"), matcher.get("op", "="), matcher.get("value")
         if not isinstance(label, str) or not label or not isinstance(expected, str):
-            raise ValidationError(f"Matcher {index}: label and value must be text.")
+            raise ValidationError(
+                gettext("Matcher %(index)s: label and value must be text.") % {"index": index}
+            )
         if op not in MatchOp.values:
-            raise ValidationError(f"Matcher {index}: unknown op {op!r}; use =, !=, =~ or !~.")
+            raise ValidationError(
+                gettext("Matcher %(index)s: unknown op %(op)s; use =, !=, =~ or !~.")
+                % {"index": index, "op": repr(op)}
+            )
         if op in (MatchOp.REGEX, MatchOp.NOT_REGEX):
             try:
                 re.compile(expected)
             except re.error as exc:
-                raise ValidationError(f"Matcher {index}: bad regex: {exc}") from exc
+                raise ValidationError(
+                    gettext("Matcher %(index)s: bad regex: %(error)s")
+                    % {"index": index, "error": exc}
+                ) from exc
 
 
 class RoutingRule(models.Model):

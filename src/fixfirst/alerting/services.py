@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.alerting.models import Integration, IntegrationKind, RoutingRule, Silence
 from fixfirst.audit.log import changes, record, snapshot
@@ -31,9 +32,9 @@ def create_integration(
     PagerDuty routing keys are configured in many places); normally a new one is made.
     """
     if kind not in IntegrationKind.values:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}."})
+        raise ValidationError({"kind": _("Unknown kind %(kind)s.") % {"kind": repr(kind)}})
     if key is not None and not _KEY.match(key):
-        raise ValidationError({"key": "A key is 20-64 letters, digits, '-' or '_'."})
+        raise ValidationError({"key": _("A key is 20-64 letters, digits, '-' or '_'.")})
     integration = Integration(name=name, kind=kind, **fields)
     key = key or Integration.new_key()
     integration.set_key(key)
@@ -89,7 +90,7 @@ def delete_rule(rule: RoutingRule, *, by: Any) -> None:
 def create_silence(*, by: Any, **fields: Any) -> Silence:
     silence = Silence(created_by=by if getattr(by, "is_authenticated", False) else None, **fields)
     if silence.starts_at and silence.ends_at and silence.ends_at <= silence.starts_at:
-        raise ValidationError({"ends_at": "A silence must end after it starts."})
+        raise ValidationError({"ends_at": _("A silence must end after it starts.")})
     _validated(silence)
     record("silence.create", silence, by=by, after=snapshot(silence))
     return silence

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import record, snapshot
 from fixfirst.catalog.models import Service
@@ -52,7 +53,7 @@ def save_service(
         depends_on = list(depends_on)
         if _would_cycle(service, depends_on):
             raise ValidationError(
-                {"depends_on": "A service cannot depend on itself, even indirectly."}
+                {"depends_on": _("A service cannot depend on itself, even indirectly.")}
             )
         service.depends_on.set(depends_on)
     record(

@@ -16,8 +16,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from fixfirst.comms.choices import STATUS_FOR_PHASE, Audience, Phase
 from fixfirst.comms.plan import EffectivePlan
@@ -173,11 +173,16 @@ class StatusPagePublisher(Publisher):
 
     def publish(self, message: Message, targets: list[str]) -> str:
         if statuspage_services is None:
-            raise ValidationError({"statuspage": "Status pages are not installed."})
+            raise ValidationError({"statuspage": gettext("Status pages are not installed.")})
         pages = {f"page:{p.pk}": p for p in self._pages(message.incident)}
         unknown = [t for t in targets if t not in pages]
         if unknown:
-            raise ValidationError({"statuspage": f"Not a page of this incident: {unknown}."})
+            raise ValidationError(
+                {
+                    "statuspage": gettext("Not a page of this incident: %(targets)s.")
+                    % {"targets": unknown}
+                }
+            )
         chosen = [pages[t] for t in targets]
         if not chosen:
             return ""
@@ -235,7 +240,12 @@ class EmailPublisher(Publisher):
         offered = {t.value for t in self.targets(message.incident, message.audience, message.plan)}
         unknown = [t for t in targets if t not in offered]
         if unknown:
-            raise ValidationError({"email": f"Not a recipient of this incident: {unknown}."})
+            raise ValidationError(
+                {
+                    "email": gettext("Not a recipient of this incident: %(targets)s.")
+                    % {"targets": unknown}
+                }
+            )
         contact_ids = [int(t.split(":")[1]) for t in targets if t.startswith("contact:")]
         user_ids = [int(t.split(":")[1]) for t in targets if t.startswith("user:")]
         found = list(Contact.objects.filter(pk__in=contact_ids).values_list("email", flat=True))

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import changes, record, snapshot
 from fixfirst.comms.criteria import criteria_for, suggests_major
@@ -82,7 +83,7 @@ def update_plan(plan: CommunicationPlan, *, by: Any, **fields: Any) -> Communica
     before = snapshot(plan, list(fields))
     for name, value in fields.items():
         if name not in ("title", "introduction"):
-            raise ValidationError({name: "Not a field of the plan."})
+            raise ValidationError({name: _("Not a field of the plan.")})
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
@@ -97,7 +98,10 @@ def _check_people(people: Iterable[User]) -> list[User]:
     outsiders = [p.username for p in people if not p.is_provider_staff or not p.is_active]
     if outsiders:
         raise ValidationError(
-            {"people": f"Only active provider staff can hold a role: {', '.join(outsiders)}."}
+            {
+                "people": _("Only active provider staff can hold a role: %(names)s.")
+                % {"names": ", ".join(outsiders)}
+            }
         )
     return people
 
@@ -115,9 +119,11 @@ def save_item(
     """Add a row to one of the plan's tables, or change one (``item``)."""
     model = SECTIONS.get(section)
     if model is None:
-        raise ValidationError({"section": f"Unknown section {section!r}."})
+        raise ValidationError(
+            {"section": _("Unknown section %(section)s.") % {"section": repr(section)}}
+        )
     if item is not None and (not isinstance(item, model) or item.plan_id != plan.pk):  # type: ignore[attr-defined]
-        raise ValidationError({"item": "That row is not part of this plan's section."})
+        raise ValidationError({"item": _("That row is not part of this plan's section.")})
     plan = _touch(plan, by)
     if item is None:
         item = model(plan=plan)  # type: ignore[misc]
@@ -132,7 +138,7 @@ def save_item(
     after = snapshot(item)
     if people is not None:
         if not isinstance(item, PlanRole):
-            raise ValidationError({"people": "Only roles have people."})
+            raise ValidationError({"people": _("Only roles have people.")})
         chosen = _check_people(people)
         item.people.set(chosen)
         after["people"] = sorted(p.username for p in chosen)
@@ -157,14 +163,18 @@ def replace_section(
     are added, rows not mentioned are removed."""
     model = SECTIONS.get(section)
     if model is None:
-        raise ValidationError({"section": f"Unknown section {section!r}."})
+        raise ValidationError(
+            {"section": _("Unknown section %(section)s.") % {"section": repr(section)}}
+        )
     existing = {obj.pk: obj for obj in model.objects.filter(plan=plan)}  # type: ignore[attr-defined]
     ids = [row["id"] for row in rows if row.get("id") is not None]
     strangers = sorted(set(ids) - set(existing))
     if strangers:
-        raise ValidationError({section: [f"Rows {strangers} are not part of this plan."]})
+        raise ValidationError(
+            {section: [_("Rows %(ids)s are not part of this plan.") % {"ids": strangers}]}
+        )
     if len(ids) != len(set(ids)):
-        raise ValidationError({section: ["A row is given twice."]})
+        raise ValidationError({section: [_("A row is given twice.")]})
     # Remove first: a new row may take the unique slot (a template's phase, audience and
     # language, a cadence's priority) of a row it replaces.
     for pk, obj in existing.items():
@@ -188,7 +198,7 @@ def tick_criteria(
     allowed = {c.pk for c in criteria_for(incident)}
     foreign = [c.pk for c in chosen if c.pk not in allowed]
     if foreign:
-        raise ValidationError({"criteria": "Those criteria are not in this customer's plan."})
+        raise ValidationError({"criteria": _("Those criteria are not in this customer's plan.")})
     comms, _created = IncidentComms.objects.select_for_update().get_or_create(incident=incident)
     before = sorted(comms.ticked.values_list("pk", flat=True))
     comms.ticked.set(chosen)

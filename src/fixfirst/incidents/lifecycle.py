@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from fixfirst.incidents.choices import Status
 from fixfirst.incidents.models import Incident, SlaPause
@@ -38,11 +39,16 @@ def allowed_next(status: str) -> list[Status]:
 
 def check_transition(current: str, new: str) -> None:
     if new not in Status.values:
-        raise ValidationError({"status": f"Unknown status {new!r}."})
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": repr(new)}})
     if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in allowed_next(current)) or "none (closed is final)"
+        allowed = ", ".join(s.value for s in allowed_next(current)) or _("none (closed is final)")
         raise ValidationError(
-            {"status": f"An incident cannot go from {current} to {new}. Allowed: {allowed}."}
+            {
+                "status": _(
+                    "An incident cannot go from %(current)s to %(new)s. Allowed: %(allowed)s."
+                )
+                % {"current": current, "new": new, "allowed": allowed}
+            }
         )
 
 

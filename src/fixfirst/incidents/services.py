@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import record
 from fixfirst.catalog.models import Service
@@ -73,19 +74,28 @@ def open_incident(
     """Register an incident. A reporter's "the impact is high" opens it as P1 at once."""
     require_text(title=title)
     if channel not in Channel.values:
-        raise ValidationError({"channel": f"Unknown channel {channel!r}."})
+        raise ValidationError(
+            {"channel": _("Unknown channel %(channel)s.") % {"channel": repr(channel)}}
+        )
     if reporter is not None and reporter.customer_id != customer.pk:
-        raise ValidationError({"reporter": "The reporter is not a contact of this customer."})
+        raise ValidationError({"reporter": _("The reporter is not a contact of this customer.")})
     if reported_high_impact:
         impact, urgency = Impact.HIGH, Urgency.HIGH
     impact, urgency = check_impact_urgency(impact, urgency)
     priority = priority_for(impact, urgency)
     if incident_class is not None and incident_class not in IncidentClass.values:
-        raise ValidationError({"incident_class": f"Unknown class {incident_class!r}."})
+        raise ValidationError(
+            {"incident_class": _("Unknown class %(class)s.") % {"class": repr(incident_class)}}
+        )
     if assignee is not None and not assignee.is_provider_staff:
-        raise ValidationError({"assignee": "Only provider staff can be assigned."})
+        raise ValidationError({"assignee": _("Only provider staff can be assigned.")})
     if team and assignee and not team.members.filter(pk=assignee.pk).exists():
-        raise ValidationError({"assignee": f"{assignee.username} is not a member of {team}."})
+        raise ValidationError(
+            {
+                "assignee": _("%(user)s is not a member of %(team)s.")
+                % {"user": assignee.username, "team": team}
+            }
+        )
     now = opened_at or timezone.now()
     incident = Incident(
         number=_next_number(),
@@ -132,7 +142,7 @@ def set_priority(
     new = priority_for(impact, urgency)
     if new > incident.priority and not reason.strip():
         raise ValidationError(
-            {"reason": "Say why the priority is lowered; it is kept on the timeline."}
+            {"reason": _("Say why the priority is lowered; it is kept on the timeline.")}
         )
     old = incident.priority
     incident.impact, incident.urgency, incident.priority = impact, urgency, new
@@ -168,7 +178,9 @@ def categorise(
         changes["category"] = str(category)
     if incident_class is not None and incident_class != incident.incident_class:
         if incident_class not in IncidentClass.values:
-            raise ValidationError({"incident_class": f"Unknown class {incident_class!r}."})
+            raise ValidationError(
+                {"incident_class": _("Unknown class %(class)s.") % {"class": repr(incident_class)}}
+            )
         incident.incident_class = incident_class
         changes["incident_class"] = incident_class
     save_changes(incident, ["category", "incident_class"])
@@ -186,9 +198,14 @@ def categorise(
 def assign(incident: Incident, *, by: Any, team: Team | None, assignee: User | None) -> Incident:
     incident = lock(incident)
     if assignee is not None and not assignee.is_provider_staff:
-        raise ValidationError({"assignee": "Only provider staff can be assigned."})
+        raise ValidationError({"assignee": _("Only provider staff can be assigned.")})
     if team and assignee and not team.members.filter(pk=assignee.pk).exists():
-        raise ValidationError({"assignee": f"{assignee.username} is not a member of {team}."})
+        raise ValidationError(
+            {
+                "assignee": _("%(user)s is not a member of %(team)s.")
+                % {"user": assignee.username, "team": team}
+            }
+        )
     before = {
         "team": str(incident.team or ""),
         "assignee": incident.assignee.username if incident.assignee else "",
@@ -209,7 +226,7 @@ def escalate(incident: Incident, *, by: Any, reason: str, team: Team | None = No
     require_text(reason=reason)
     incident = lock(incident)
     if incident.support_level >= SupportLevel.THIRD:
-        raise ValidationError({"support_level": "The incident is already with 3rd line."})
+        raise ValidationError({"support_level": _("The incident is already with 3rd line.")})
     old = incident.support_level
     incident.support_level = old + 1
     fields = ["support_level"]
@@ -238,7 +255,7 @@ def de_escalate(incident: Incident, *, by: Any, reason: str, team: Team | None =
     require_text(reason=reason)
     incident = lock(incident)
     if incident.support_level <= SupportLevel.FIRST:
-        raise ValidationError({"support_level": "The incident is already with 1st line."})
+        raise ValidationError({"support_level": _("The incident is already with 1st line.")})
     old = incident.support_level
     incident.support_level = old - 1
     fields = ["support_level"]
@@ -265,10 +282,12 @@ def change_status(incident: Incident, status: str, *, by: Any, note: str = "") -
     """Move along the lifecycle. Resolving goes through :func:`resolve`, reopening through
     :func:`reopen`, so that their rules always apply."""
     if status == Status.RESOLVED:
-        raise ValidationError({"status": "Resolve with a resolution (use the resolve action)."})
+        raise ValidationError({"status": _("Resolve with a resolution (use the resolve action).")})
     incident = lock(incident)
     if incident.status == Status.RESOLVED and status != Status.CLOSED:
-        raise ValidationError({"status": "A resolved incident is reopened with a reason (reopen)."})
+        raise ValidationError(
+            {"status": _("A resolved incident is reopened with a reason (reopen).")}
+        )
     old = incident.status
     now = timezone.now()
     save_changes(incident, apply_status(incident, status, now), now)
@@ -290,7 +309,9 @@ def resolve(
     """Record the fix (kept apart from any workaround) and tell the reporter."""
     require_text(resolution=resolution)
     if code not in ResolutionCode.values:
-        raise ValidationError({"code": f"Unknown resolution code {code!r}."})
+        raise ValidationError(
+            {"code": _("Unknown resolution code %(code)s.") % {"code": repr(code)}}
+        )
     incident = lock(incident)
     old = incident.status
     now = timezone.now()
@@ -321,12 +342,15 @@ def reopen(incident: Incident, *, by: Any, reason: str) -> Incident:
     require_text(reason=reason)
     incident = lock(incident)
     if incident.status != Status.RESOLVED:
-        raise ValidationError({"status": "Only a resolved incident can be reopened."})
+        raise ValidationError({"status": _("Only a resolved incident can be reopened.")})
     deadline = reopen_deadline(incident)
     if deadline is not None and timezone.now() > deadline:
         raise ValidationError(
             {
-                "status": f"Reopening was possible for {settings.FIXFIRST_REOPEN_DAYS} days; please report a new incident."
+                "status": _(
+                    "Reopening was possible for %(days)s days; please report a new incident."
+                )
+                % {"days": settings.FIXFIRST_REOPEN_DAYS}
             }
         )
     now = timezone.now()
@@ -343,7 +367,7 @@ def confirm_resolution(incident: Incident, *, by: Any) -> Incident:
     """The reporter agrees the incident is fixed: it closes."""
     incident = lock(incident)
     if incident.status != Status.RESOLVED:
-        raise ValidationError({"status": "Only a resolved incident can be confirmed."})
+        raise ValidationError({"status": _("Only a resolved incident can be confirmed.")})
     now = timezone.now()
     save_changes(incident, apply_status(incident, Status.CLOSED, now), now)
     add_event(incident, EventKind.CONFIRMED, by, public=True)

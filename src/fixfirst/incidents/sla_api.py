@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 
 from fixfirst.audit.log import record, snapshot
@@ -43,7 +44,12 @@ class CalendarSerializer(StrictModelSerializer):
                 slaclock.BusinessCalendar(tz=tz, weekly=weekly)
         except (TypeError, ValueError) as exc:
             raise serializers.ValidationError(
-                {"hours": [f"Expected [[weekday 0-6, 'HH:MM', 'HH:MM'], ...]: {exc}"]}
+                {
+                    "hours": [
+                        _("Expected [[weekday 0-6, 'HH:MM', 'HH:MM'], ...]: %(error)s")
+                        % {"error": exc}
+                    ]
+                }
             ) from exc
         return data
 
@@ -81,13 +87,13 @@ class SlaPolicySerializer(StrictModelSerializer):
 
     def validate_warn_share(self, value: float) -> float:
         if not 0 < value < 1:
-            raise serializers.ValidationError("Use a share between 0 and 1, e.g. 0.75.")
+            raise serializers.ValidationError(_("Use a share between 0 and 1, e.g. 0.75."))
         return value
 
     def validate_targets(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         priorities = [t["priority"] for t in value]
         if len(set(priorities)) != len(priorities):
-            raise serializers.ValidationError("One target per priority.")
+            raise serializers.ValidationError(_("One target per priority."))
         return value
 
     def to_representation(self, instance: SlaPolicy) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import record
 from fixfirst.incidents import messages, signals
@@ -44,7 +45,7 @@ def post_update(
     old = incident.status
     if status and status != incident.status:
         if status in (Status.RESOLVED, Status.CLOSED):
-            raise ValidationError({"status": "Resolve or close with their own actions."})
+            raise ValidationError({"status": _("Resolve or close with their own actions.")})
         check_transition(incident.status, status)
         fields += apply_status(incident, status, now)
     if incident.first_response_at is None and is_staff(by):
@@ -68,7 +69,7 @@ def add_comment(incident: Incident, *, by: Any, body: str, via: str = "portal") 
     require_text(body=body)
     incident = lock(incident)
     if incident.status == Status.CLOSED:
-        raise ValidationError({"status": "This incident is closed; please report a new one."})
+        raise ValidationError({"status": _("This incident is closed; please report a new one.")})
     now = timezone.now()
     fields: list[str] = []
     if incident.status == Status.WAITING:
@@ -96,9 +97,9 @@ def record_workaround(incident: Incident, *, by: Any, text: str) -> TimelineEven
 @transaction.atomic
 def link_incidents(incident: Incident, other: Incident, kind: str, *, by: Any) -> IncidentLink:
     if kind not in LinkKind.values:
-        raise ValidationError({"kind": f"Unknown link kind {kind!r}."})
+        raise ValidationError({"kind": _("Unknown link kind %(kind)s.") % {"kind": repr(kind)}})
     if other.pk == incident.pk:
-        raise ValidationError({"target": "An incident cannot be linked to itself."})
+        raise ValidationError({"target": _("An incident cannot be linked to itself.")})
     link, created = IncidentLink.objects.get_or_create(source=incident, target=other, kind=kind)
     if created:
         add_event(incident, EventKind.LINKED, by, link=kind, target=other.reference)
@@ -110,13 +111,20 @@ def check_upload(upload: UploadedFile) -> str:
     """Size and type limits; returns the content type to store."""
     name = PurePath(upload.name or "").name
     if not name:
-        raise ValidationError({"file": "The file has no name."})
+        raise ValidationError({"file": _("The file has no name.")})
     if upload.size is None or upload.size > settings.FIXFIRST_ATTACHMENT_MAX_BYTES:
         limit = settings.FIXFIRST_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"{name} is larger than the {limit} MB limit."})
+        raise ValidationError(
+            {
+                "file": _("%(name)s is larger than the %(limit)s MB limit.")
+                % {"name": name, "limit": limit}
+            }
+        )
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if content_type not in settings.FIXFIRST_ATTACHMENT_TYPES:
-        raise ValidationError({"file": f"Files of type {content_type} are not accepted."})
+        raise ValidationError(
+            {"file": _("Files of type %(type)s are not accepted.") % {"type": content_type}}
+        )
     return content_type
 
 

@@ -56,12 +56,12 @@ def may_command(user: Any, major: MajorIncident) -> bool:
 
 def _require_command(by: Any, major: MajorIncident) -> None:
     if not may_command(by, major):
-        raise PermissionDenied("Only incident managers and the incident commander may do this.")
+        raise PermissionDenied(_("Only incident managers and the incident commander may do this."))
 
 
 def _require_work(by: Any) -> None:
     if not getattr(by, "is_authenticated", False) or not by.can(Capability.WORK_INCIDENTS):
-        raise PermissionDenied("Your role may not work on incidents.")
+        raise PermissionDenied(_("Your role may not work on incidents."))
 
 
 def _locked(major: MajorIncident) -> tuple[Incident, MajorIncident]:
@@ -70,7 +70,7 @@ def _locked(major: MajorIncident) -> tuple[Incident, MajorIncident]:
     major = MajorIncident.objects.select_for_update().get(pk=major.pk)
     major.incident = incident
     if not major.is_active:
-        raise ValidationError({"major": "This major incident has been stood down."})
+        raise ValidationError({"major": _("This major incident has been stood down.")})
     return incident, major
 
 
@@ -85,7 +85,8 @@ def _eligible(incident: Incident, people: Iterable[User], field: str) -> list[Us
     if outsiders:
         raise ValidationError(
             {
-                field: f"Only active staff who work incidents for this customer: {', '.join(outsiders)}."
+                field: _("Only active staff who work incidents for this customer: %(names)s.")
+                % {"names": ", ".join(outsiders)}
             }
         )
     return people
@@ -104,14 +105,18 @@ def _form_team(
     table = {spec.key: spec for spec in catalogue.role_table(incident.customer)}
     unknown = sorted(set(given) - set(table))
     if unknown:
-        raise ValidationError({"roles": f"Unknown roles: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"roles": _("Unknown roles: %(roles)s.") % {"roles": ", ".join(unknown)}}
+        )
     eligible = set(fanout.responders(incident).values_list("pk", flat=True))
     chosen: dict[str, list[User]] = {}
     for key, spec in table.items():
         if key in given:
             people = _eligible(incident, given[key], "roles")
             if len(people) > 1 and not spec.multiple:
-                raise ValidationError({"roles": f"{spec.title} is held by one person."})
+                raise ValidationError(
+                    {"roles": _("%(role)s is held by one person.") % {"role": spec.title}}
+                )
         else:
             people = [p for p in spec.people if p.pk in eligible][: None if spec.multiple else 1]
         chosen[key] = list(dict.fromkeys(people))
@@ -143,15 +148,20 @@ def declare_major(
     ``automatic=True`` is for the P1 rule (:func:`maybe_declare_major`): no person declares.
     """
     if not automatic and not getattr(by, "is_authenticated", False):
-        raise PermissionDenied("Only incident managers declare major incidents.")
+        raise PermissionDenied(_("Only incident managers declare major incidents."))
     if not automatic and not by.can(Capability.MANAGE_INCIDENTS):
-        raise PermissionDenied("Only incident managers declare major incidents.")
+        raise PermissionDenied(_("Only incident managers declare major incidents."))
     require_text(reason=reason)
     incident = lock(incident)
     if not incident.is_open:
-        raise ValidationError({"incident": "Only an open incident can become a major incident."})
+        raise ValidationError({"incident": _("Only an open incident can become a major incident.")})
     if active_major(incident) is not None:
-        raise ValidationError({"incident": f"{incident.reference} is already a major incident."})
+        raise ValidationError(
+            {
+                "incident": _("%(incident)s is already a major incident.")
+                % {"incident": incident.reference}
+            }
+        )
     team = _form_team(incident, by, roles or {})
     now = timezone.now()
     incident = incidents.categorise(incident, by=by, incident_class=IncidentClass.MAJOR)
@@ -216,7 +226,7 @@ def assign_role(major: MajorIncident, *, role: str, user: User, by: Any) -> Role
     incident, major = _locked(major)
     spec = {s.key: s for s in catalogue.role_table(incident.customer)}.get(role)
     if spec is None:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": repr(role)}})
     _eligible(incident, [user], "user")
     current = RoleAssignment.objects.filter(major=major, role=role).select_related("user")
     same = current.filter(user=user).first()
@@ -373,7 +383,7 @@ def stand_down(
     incident, major = _locked(major)
     if incident.is_open and not (note or "").strip():
         raise ValidationError(
-            {"note": "Say why the major incident ends while the incident is open."}
+            {"note": _("Say why the major incident ends while the incident is open.")}
         )
     now = timezone.now()
     major.stood_down_at, major.stood_down_by = now, _actor(by)

@@ -38,7 +38,7 @@ def _lines(value: Any) -> list[str]:
 def clean_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     """The settings of a channel of ``kind``, checked and normalised; ValidationError per field."""
     if kind not in ChannelKind.values:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}."})
+        raise ValidationError({"kind": _("Unknown kind %(kind)s.") % {"kind": repr(kind)}})
     config: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if kind in CHAT_KINDS or kind == ChannelKind.WEBHOOK:
@@ -49,7 +49,9 @@ def clean_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     if kind == ChannelKind.TEAMS:
         config["teams_format"] = raw.get("teams_format") or teams.WORKFLOW
         if config["teams_format"] not in teams.FORMATS:
-            errors["teams_format"] = [f"Choose one of {', '.join(teams.FORMATS)}."]
+            errors["teams_format"] = [
+                _("Choose one of %(choices)s.") % {"choices": ", ".join(teams.FORMATS)}
+            ]
     if kind == ChannelKind.WEBHOOK:
         secret = (raw.get("secret") or "").strip()
         try:
@@ -57,7 +59,7 @@ def clean_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError
             config["secret"] = secret
         except ValueError:
-            errors["secret"] = ["Give a whsec_ secret (base64 after the prefix)."]
+            errors["secret"] = [_("Give a whsec_ secret (base64 after the prefix).")]
     if kind == ChannelKind.SMS:
         numbers = []
         for number in _lines(raw.get("numbers")):
@@ -72,14 +74,16 @@ def clean_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
             try:
                 validate_email(address)
             except ValidationError:
-                errors.setdefault("addresses", []).append(f"{address!r} is not an email address.")
+                errors.setdefault("addresses", []).append(
+                    _("%(address)s is not an email address.") % {"address": repr(address)}
+                )
         config["addresses"] = list(dict.fromkeys(a.lower() for a in addresses))
     for name in ("numbers", "addresses"):
         if name in config and not errors.get(name):
             if not config[name]:
-                errors[name] = ["Give at least one."]
+                errors[name] = [_("Give at least one.")]
             elif len(config[name]) > MAX_TARGETS:
-                errors[name] = [f"At most {MAX_TARGETS}."]
+                errors[name] = [_("At most %(max)s.") % {"max": MAX_TARGETS}]
     if kind == ChannelKind.NTFY:
         server = (raw.get("server") or "").strip().rstrip("/")
         topic = (raw.get("topic") or "").strip()
@@ -89,7 +93,7 @@ def clean_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
             except ValidationError as exc:
                 errors["server"] = exc.messages
         if not ntfy.TOPIC.match(topic):
-            errors["topic"] = ["A topic is 1-64 letters, digits, '-' or '_'."]
+            errors["topic"] = [_("A topic is 1-64 letters, digits, '-' or '_'.")]
         config.update(server=server, topic=topic, token=(raw.get("token") or "").strip())
     if errors:
         raise ValidationError(errors)
@@ -133,9 +137,9 @@ def save_channel(
     """Add a channel, or change one. New settings make it unverified and no longer broken."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationError({"name": "Give a name of at most 100 characters."})
+        raise ValidationError({"name": _("Give a name of at most 100 characters.")})
     if kind not in [k.value for k in available_kinds()]:
-        raise ValidationError({"kind": f"{kind!r} cannot be used here."})
+        raise ValidationError({"kind": _("%(kind)s cannot be used here.") % {"kind": repr(kind)}})
     clean = clean_config(kind, config)
     before = None
     if channel is None:
@@ -144,7 +148,9 @@ def save_channel(
         channel = Channel.objects.select_for_update().get(pk=channel.pk)
         before = _audit(channel)
         if kind != channel.kind:
-            raise ValidationError({"kind": "The kind of a channel cannot change; add a new one."})
+            raise ValidationError(
+                {"kind": _("The kind of a channel cannot change; add a new one.")}
+            )
     if clean != channel.config:
         now = timezone.now()
         channel.config, channel.changed_at = clean, now

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import record, snapshot
 from fixfirst.notify import tasks
@@ -45,18 +46,20 @@ def _check_address(value: str) -> str:
     value = (value or "").strip()
     validate_email(value)
     if not _one_line(value):
-        raise ValidationError("Enter a single email address.")
+        raise ValidationError(_("Enter a single email address."))
     return value
 
 
 def _check_headers(headers: dict[str, Any]) -> dict[str, str]:
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.match(name):
-            raise ValidationError(f"{name!r} is not a valid header name.")
+            raise ValidationError(_("%(name)s is not a valid header name.") % {"name": repr(name)})
         if name.lower() in _RESERVED_HEADERS:
-            raise ValidationError(f"The {name} header is set by FixFirst.")
+            raise ValidationError(_("The %(name)s header is set by FixFirst.") % {"name": name})
         if not isinstance(value, str) or not _one_line(value):
-            raise ValidationError(f"The {name} header must be a single line of text.")
+            raise ValidationError(
+                _("The %(name)s header must be a single line of text.") % {"name": name}
+            )
     return dict(headers)
 
 
@@ -81,9 +84,13 @@ def queue_email(
     except ValidationError as exc:
         errors["recipient"] = exc.messages
     if not subject or not _one_line(subject) or len(subject) > _MAX_SUBJECT:
-        errors["subject"] = [f"Enter a single line of at most {_MAX_SUBJECT} characters."]
+        errors["subject"] = [
+            _("Enter a single line of at most %(max)s characters.") % {"max": _MAX_SUBJECT}
+        ]
     if not reason or len(reason) > _MAX_REASON:
-        errors["reason"] = [f"Give a reason code of at most {_MAX_REASON} characters."]
+        errors["reason"] = [
+            _("Give a reason code of at most %(max)s characters.") % {"max": _MAX_REASON}
+        ]
     if reply_to:
         try:
             payload["reply_to"] = [_check_address(reply_to)]
@@ -98,7 +105,7 @@ def queue_email(
         if customer is None:
             customer = incident.customer
         elif customer.pk != incident.customer_id:
-            errors["customer"] = ["The incident belongs to another customer."]
+            errors["customer"] = [_("The incident belongs to another customer.")]
     if errors:
         raise ValidationError(errors)
     delivery = Delivery.objects.create(
@@ -126,11 +133,13 @@ def check_webhook_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_WEBHOOK_URL:
-        raise ValidationError(f"Enter an http(s) address of at most {MAX_WEBHOOK_URL} characters.")
+        raise ValidationError(
+            _("Enter an http(s) address of at most %(max)s characters.") % {"max": MAX_WEBHOOK_URL}
+        )
     if parts.username or parts.password:
-        raise ValidationError("Put no user name or password in the address.")
+        raise ValidationError(_("Put no user name or password in the address."))
     if not _one_line(url) or " " in url:
-        raise ValidationError("Enter a single address.")
+        raise ValidationError(_("Enter a single address."))
     return url
 
 
@@ -161,17 +170,21 @@ def queue_webhook(
         if not secret:
             raise ValueError
     except ValueError:
-        errors["secret"] = ["Give a whsec_ secret (base64 after the prefix)."]
+        errors["secret"] = [_("Give a whsec_ secret (base64 after the prefix).")]
     if not reason or len(reason) > _MAX_REASON:
-        errors["reason"] = [f"Give a reason code of at most {_MAX_REASON} characters."]
+        errors["reason"] = [
+            _("Give a reason code of at most %(max)s characters.") % {"max": _MAX_REASON}
+        ]
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
     if len(body.encode()) > MAX_WEBHOOK_BYTES:
-        errors["payload"] = [f"The payload is larger than {MAX_WEBHOOK_BYTES // 1024} KB."]
+        errors["payload"] = [
+            _("The payload is larger than %(size)s KB.") % {"size": MAX_WEBHOOK_BYTES // 1024}
+        ]
     if incident is not None:
         if customer is None:
             customer = incident.customer
         elif customer.pk != incident.customer_id:
-            errors["customer"] = ["The incident belongs to another customer."]
+            errors["customer"] = [_("The incident belongs to another customer.")]
     if errors:
         raise ValidationError(errors)
     delivery = Delivery.objects.create(
@@ -196,7 +209,9 @@ def retry_now(delivery: Delivery, *, by: User) -> Delivery:
     """Send a failed or waiting delivery again now, with a fresh set of attempts."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status not in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
-        raise ValidationError({"status": f"The delivery is already {delivery.status}."})
+        raise ValidationError(
+            {"status": _("The delivery is already %(status)s.") % {"status": delivery.status}}
+        )
     before = snapshot(delivery, _RETRY_FIELDS)
     delivery.status = DeliveryStatus.PENDING
     delivery.attempt_count = 0
@@ -218,16 +233,20 @@ def _owner_of(incident: Incident | None, customer: Customer | None) -> Customer 
     if incident is None:
         return customer
     if customer is not None and customer.pk != incident.customer_id:
-        raise ValidationError({"customer": "The incident belongs to another customer."})
+        raise ValidationError({"customer": _("The incident belongs to another customer.")})
     return incident.customer
 
 
 def _check_message(title: str, reason: str) -> None:
     errors: dict[str, Any] = {}
     if not (title or "").strip() or not _one_line(title) or len(title) > _MAX_SUBJECT:
-        errors["title"] = [f"Enter a single line of at most {_MAX_SUBJECT} characters."]
+        errors["title"] = [
+            _("Enter a single line of at most %(max)s characters.") % {"max": _MAX_SUBJECT}
+        ]
     if not reason or len(reason) > _MAX_REASON:
-        errors["reason"] = [f"Give a reason code of at most {_MAX_REASON} characters."]
+        errors["reason"] = [
+            _("Give a reason code of at most %(max)s characters.") % {"max": _MAX_REASON}
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -323,7 +342,7 @@ def queue_to_channel(
         return []
     customer = _owner_of(incident, customer) or channel.customer
     if channel.customer_id is not None and channel.customer_id != getattr(customer, "pk", None):
-        raise ValidationError({"channel": "The channel belongs to another customer."})
+        raise ValidationError({"channel": _("The channel belongs to another customer.")})
     _check_message(title, reason)
     message = Message(title, text, link, link_label, urgent=urgent, facts=tuple(facts))
     config: dict[str, Any] = channel.config or {}

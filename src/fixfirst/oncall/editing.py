@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import changes, record, snapshot
 from fixfirst.catalog.models import Service
@@ -62,7 +63,7 @@ def _delete(obj: Model, action: str, by: Any) -> None:
 
 def _staff(user: User, field: str) -> None:
     if not user.is_active or not user.is_provider_staff:
-        raise ValidationError({field: "Only active provider staff can be on call or paged."})
+        raise ValidationError({field: _("Only active provider staff can be on call or paged.")})
 
 
 # --- schedules ----------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def add_override(
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )  # fmt: skip
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The override must end after it starts."})
+        raise ValidationError({"ends_at": _("The override must end after it starts.")})
     return _save(override, "override", by)
 
 
@@ -206,13 +207,20 @@ def delete_policy(policy: EscalationPolicy, *, by: Any) -> None:
 def _target(step: EscalationStep, spec: dict[str, Any]) -> EscalationTarget:
     kind = spec.get("kind")
     if kind not in TargetKind.values:
-        raise ValidationError({"targets": f"Unknown target kind {kind!r}."})
+        raise ValidationError(
+            {"targets": _("Unknown target kind %(kind)s.") % {"kind": repr(kind)}}
+        )
     target = EscalationTarget(step=step, kind=kind)
     needed = {TargetKind.SCHEDULE: "schedule", TargetKind.USER: "user", TargetKind.TEAM: "team"}
     field = needed.get(TargetKind(kind))
     if field is not None:
         if spec.get(field) is None:
-            raise ValidationError({"targets": f"A {kind} target needs a {field}."})
+            raise ValidationError(
+                {
+                    "targets": _("A %(kind)s target needs a %(field)s.")
+                    % {"kind": kind, "field": field}
+                }
+            )
         setattr(target, field, spec[field])
     if kind == TargetKind.USER:
         _staff(spec["user"], "targets")
@@ -227,7 +235,7 @@ def add_step(
 ) -> EscalationStep:
     """Append a step. ``targets``: [{"kind": "schedule", "schedule": <Schedule>}, ...]."""
     if not targets:
-        raise ValidationError({"targets": "A step pages somebody: give at least one target."})
+        raise ValidationError({"targets": _("A step pages somebody: give at least one target.")})
     top = policy.steps.aggregate(top=Max("position"))["top"] or 0
     step = EscalationStep.objects.create(
         policy=policy, position=top + 1, delay_minutes=delay_minutes

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -38,7 +39,7 @@ def _require_manager(user: Any) -> None:
         user.is_provider_staff
         and (user.can(Capability.MANAGE_INCIDENTS) or user.can(Capability.MANAGE_CUSTOMERS))
     ):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 class PageSerializer(StrictModelSerializer):
@@ -59,7 +60,7 @@ class PageSerializer(StrictModelSerializer):
     def validate_customer(self, customer: Customer | None) -> Customer | None:
         user = self.context["request"].user
         if customer is not None and not customers_for(user).filter(pk=customer.pk).exists():
-            raise serializers.ValidationError("No such customer.")
+            raise serializers.ValidationError(_("No such customer."))
         return customer
 
 
@@ -169,7 +170,9 @@ class StatusPageViewSet(
     def _components(self, page: StatusPage, ids: list[str]) -> list[Component]:
         found = list(page.components.filter(public_id__in=ids))
         if len(found) != len(set(ids)):
-            raise serializers.ValidationError({"components": ["Unknown component on this page."]})
+            raise serializers.ValidationError(
+                {"components": [_("Unknown component on this page.")]}
+            )
         return found
 
     @extend_schema(request=ComponentSerializer, responses=ComponentSerializer(many=True))
@@ -203,7 +206,7 @@ class StatusPageViewSet(
         if d.get("incident") is not None:
             incident = scoped(Incident, request.user).filter(number=d["incident"]).first()
             if incident is None:
-                raise serializers.ValidationError({"incident": ["No such incident."]})
+                raise serializers.ValidationError({"incident": [_("No such incident.")]})
             services.publish_incident_update(
                 incident=incident, body=d["body"], status=d["status"], by=request.user,
                 impact=d.get("impact"), component_status=d.get("component_status"), pages=[page],
@@ -215,7 +218,7 @@ class StatusPageViewSet(
                 pi = page.incidents.filter(public_id=d["page_incident"]).first()
                 if pi is None:
                     raise serializers.ValidationError(
-                        {"page_incident": ["No such incident on this page."]}
+                        {"page_incident": [_("No such incident on this page.")]}
                     )
             update = services.post_page_update(
                 page=page, by=request.user, body=d["body"], status=d["status"], page_incident=pi,

@@ -70,17 +70,26 @@ def _label(by: Any) -> str:
 def _page_status(status: str) -> str:
     status = FROM_LIFECYCLE.get(status, status)  # type: ignore[call-overload]
     if status not in IncidentStatus.values:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
+        raise ValidationError(
+            {"status": _("Unknown status %(status)s.") % {"status": repr(status)}}
+        )
     return status
 
 
 def _check(value: str | None, choices: Any, field: str) -> None:
     if value is not None and value not in choices.values:
-        raise ValidationError({field: f"Unknown {field.replace('_', ' ')} {value!r}."})
+        # Whole sentences per field, so that translators need not build them from parts.
+        params = {"field": field.replace("_", " "), "value": repr(value)}
+        message = {
+            "impact": _("Unknown impact %(value)s."),
+            "component_status": _("Unknown component status %(value)s."),
+            "status": _("Unknown status %(value)s."),
+        }.get(field) or _("Unknown %(field)s %(value)s.")
+        raise ValidationError({field: message % params})
 
 
 def _require_text(**fields: str) -> None:
-    missing = {k: "This field is required." for k, v in fields.items() if not (v or "").strip()}
+    missing = {k: _("This field is required.") for k, v in fields.items() if not (v or "").strip()}
     if missing:
         raise ValidationError(missing)
 
@@ -173,7 +182,9 @@ def publish_incident_update(
     targets = default_pages(incident) if pages is None else list(pages)
     for page in targets:
         if page.customer_id not in (None, incident.customer_id):
-            raise ValidationError({"pages": f"{page.name} belongs to another customer."})
+            raise ValidationError(
+                {"pages": _("%(page)s belongs to another customer.") % {"page": page.name}}
+            )
     service_ids = list(incident.services.values_list("pk", flat=True))
     updates = []
     for page in targets:
@@ -219,7 +230,7 @@ def post_page_update(
     page = StatusPage.objects.select_for_update().get(pk=page.pk)
     chosen = list(components) if components is not None else None
     if chosen is not None and any(c.page_id != page.pk for c in chosen):
-        raise ValidationError({"components": "A component of another page was chosen."})
+        raise ValidationError({"components": _("A component of another page was chosen.")})
     if page_incident is None:
         _require_text(name=name)
         page_incident = PageIncident(
@@ -229,7 +240,7 @@ def post_page_update(
             component_status=component_status or ComponentStatus.DEGRADED,
         )
     elif page_incident.page_id != page.pk:
-        raise ValidationError({"page_incident": "That incident is on another page."})
+        raise ValidationError({"page_incident": _("That incident is on another page.")})
     elif name.strip():
         page_incident.name = name.strip()[:200]
     return _post(page, page_incident, by=by, body=body, status=status, impact=impact,
@@ -311,7 +322,7 @@ def set_component_override(
     ``status=None``)."""
     _check(status or None, ComponentStatus, "status")
     if status and until is not None and until <= timezone.now():
-        raise ValidationError({"until": "Choose a moment in the future."})
+        raise ValidationError({"until": _("Choose a moment in the future.")})
     component = Component.objects.select_for_update().get(pk=component.pk)
     before = snapshot(component, ["override_status", "override_until"])
     component.override_status = status or ""
@@ -333,12 +344,12 @@ def save_component(
     creating = component is None
     component = component or Component(page=page)
     if not creating and component.page_id != page.pk:
-        raise ValidationError({"page": "The component belongs to another page."})
+        raise ValidationError({"page": _("The component belongs to another page.")})
     before = None if creating else snapshot(component)
     for name, value in fields.items():
         setattr(component, name, value)
     if component.group_id and component.group and component.group.page_id != page.pk:
-        raise ValidationError({"group": "That group is on another page."})
+        raise ValidationError({"group": _("That group is on another page.")})
     component.updated_at = timezone.now()
     component.full_clean()
     component.save()
@@ -436,7 +447,7 @@ def create_maintenance(
     _require_text(name=name, body=body)
     chosen = list(components)
     if any(c.page_id != page.pk for c in chosen):
-        raise ValidationError({"components": "A component of another page was chosen."})
+        raise ValidationError({"components": _("A component of another page was chosen.")})
     m = ScheduledMaintenance(
         page=page, name=name.strip()[:200], body=body.strip(), scheduled_for=scheduled_for,
         scheduled_until=scheduled_until, auto_transition=auto_transition,
@@ -457,7 +468,7 @@ def advance_maintenance(
     _check(status, MaintenanceStatus, "status")
     m = ScheduledMaintenance.objects.select_for_update().get(pk=m.pk)
     if m.status == MaintenanceStatus.COMPLETED:
-        raise ValidationError({"status": "This maintenance is completed."})
+        raise ValidationError({"status": _("This maintenance is completed.")})
     _maintenance_update(m, status, body=body or _default_text(status), by=by)
     return m
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import record
 from fixfirst.net import BlockedAddress, resolve
@@ -25,7 +26,7 @@ from fixfirst.statuspage.models import Component, StatusPage, Subscriber
 def _components_of(page: StatusPage, components: Iterable[Component]) -> list[Component]:
     chosen = list(components)
     if any(c.page_id != page.pk for c in chosen):
-        raise ValidationError({"components": "A component of another page was chosen."})
+        raise ValidationError({"components": _("A component of another page was chosen.")})
     return chosen
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from fixfirst.audit.log import changes, record, snapshot
 from fixfirst.tenancy import tasks
@@ -112,9 +113,9 @@ def invite_user(
 ) -> User:
     """Create a login. Without a password the person gets an invitation mail to set one."""
     if by is not None and role not in CUSTOMER_ROLES and not by.can(Capability.MANAGE_PLATFORM):
-        raise PermissionDenied("Only administrators create staff accounts.")
+        raise PermissionDenied(_("Only administrators create staff accounts."))
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "A user with that username already exists."})
+        raise ValidationError({"username": _("A user with that username already exists.")})
     user = User(
         username=username,
         email=email,
@@ -140,14 +141,14 @@ def update_user(user: User, *, by: User, **fields: Any) -> User:
     if "role" in fields and fields["role"] not in CUSTOMER_ROLES:
         fields["customer"] = None
     if user.pk == by.pk and fields.get("role", user.role) != Role.ADMIN and user.role == Role.ADMIN:
-        raise ValidationError({"role": "You cannot remove your own administrator role."})
+        raise ValidationError({"role": _("You cannot remove your own administrator role.")})
     return _update(user, "user.update", by, fields)
 
 
 @transaction.atomic
 def deactivate_user(user: User, *, by: User) -> User:
     if user.pk == by.pk:
-        raise ValidationError({"is_active": "You cannot deactivate yourself."})
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
     _update(user, "user.deactivate", by, {"is_active": False})
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     return user
@@ -187,7 +188,10 @@ def set_team_members(team: Team, members: Iterable[User], *, by: User | None) ->
     outsiders = [m.username for m in members if not m.is_provider_staff]
     if outsiders:
         raise ValidationError(
-            {"members": f"Only provider staff join teams: {', '.join(outsiders)}"}
+            {
+                "members": _("Only provider staff join teams: %(names)s")
+                % {"names": ", ".join(outsiders)}
+            }
         )
     before = sorted(team.members.values_list("username", flat=True))
     team.members.set(members)
@@ -207,13 +211,18 @@ def create_api_token(
 ) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": f"Unknown scope {scope!r}; use read, write or admin."})
+        raise ValidationError(
+            {
+                "scope": _("Unknown scope %(scope)s; use read, write or admin.")
+                % {"scope": repr(scope)}
+            }
+        )
     if scope != TokenScope.READ and not user.can(Capability.USE_API_WRITE):
-        raise ValidationError({"scope": "This role may only hold read tokens."})
+        raise ValidationError({"scope": _("This role may only hold read tokens.")})
     if scope == TokenScope.ADMIN and not user.can(Capability.MANAGE_PLATFORM):
-        raise ValidationError({"scope": "Only administrators may hold admin tokens."})
+        raise ValidationError({"scope": _("Only administrators may hold admin tokens.")})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must lie in the future."})
+        raise ValidationError({"expires_at": _("The expiry must lie in the future.")})
     raw, key_id, key_hash = ApiToken.generate()
     token = ApiToken(
         user=user, name=name, key_id=key_id, key_hash=key_hash, scope=scope, expires_at=expires_at
