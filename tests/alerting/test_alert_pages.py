@@ -486,6 +486,14 @@ def test_incident_alerts_partial(world):
     assert "No alerts belong" in render_to_string("alerting/_incident_alerts.html", {"alerts": []})
 
 
+def test_the_incident_page_lists_its_alerts(world):
+    integration, key = make_integration(world)
+    post_alerts("alertmanager", key)
+    incident = Alert.objects.first().incident
+    body = client_for(world.engineer).get(f"/incidents/{incident.number}/").content.decode()
+    assert body.count('class="alert-item') == 2 and "instance=db1:9100" in body
+
+
 def test_navigation_and_index(world):
     client = client_for(world.viewer)
     assert client.get("/alerting/").url == "/alerting/alerts/"

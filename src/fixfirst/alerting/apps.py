@@ -6,3 +6,9 @@ class AlertingConfig(AppConfig):
     name = "fixfirst.alerting"
     label = "alerting"
     verbose_name = _("Alerting")
+
+    def ready(self) -> None:
+        from fixfirst.alerting import panel
+        from fixfirst.incidents import panels
+
+        panels.register("alerts", panel.render, order=10, slot="bottom")

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fixfirst.alerting.models import Alert
 from fixfirst.incidents import forms as f
 from fixfirst.incidents import panels, search, services, sla, updates
 from fixfirst.incidents.choices import (
@@ -367,9 +366,6 @@ def _detail_page(
         **_priority_preview(incident.impact, incident.urgency, False),
         "deliveries": scoped(Delivery, user).filter(incident=incident).with_attempts()[:50],
         "panels": panels.render(request, incident),
-        "alerts": scoped(Alert, user)
-        .filter(incident=incident)
-        .select_related("integration", "silenced_by")[:100],
     }
     return render(request, "incidents/detail.html", context, status=400 if failed else 200)
 
