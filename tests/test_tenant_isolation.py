@@ -20,6 +20,7 @@ from fixfirst.alerting.services import create_integration, create_silence, save_
 from fixfirst.audit.models import AuditEntry
 from fixfirst.catalog.services import save_service
 from fixfirst.comms.services import create_plan, save_item
+from fixfirst.inbound.models import InboundMessage
 from fixfirst.incidents.models import BusinessCalendar, SlaPolicy
 from fixfirst.incidents.services import open_incident
 from fixfirst.incidents.updates import attach_file
@@ -54,6 +55,7 @@ OBJECT_ROUTES = {
     },
     "incidents:act_acknowledge": lambda w: {"number": w.beta_incident.number},
     "oncall:page_incident": lambda w: {"number": w.beta_incident.number},
+    "inbound:raw": lambda w: {"pk": w.beta_inbound.pk},
     "incidents:act_status": lambda w: {"number": w.beta_incident.number},
     "incidents:act_priority": lambda w: {"number": w.beta_incident.number},
     "incidents:act_categorise": lambda w: {"number": w.beta_incident.number},
@@ -390,6 +392,10 @@ def beta_world(world):
         world.beta_plan, "criteria", by=None, text={"en": "Beta Industries' line stops"}
     )
     _beta_status_page(world)
+    world.beta_inbound = InboundMessage.objects.create(
+        message_id="<beta@example>", sender="bob@beta.example", subject="Beta Industries mail",
+        size=10, status="accepted_new", raw=b"Beta Industries", customer=world.beta,
+    )  # fmt: skip
     world.beta_attachment = attach_file(
         world.beta_incident,
         by=world.bob,

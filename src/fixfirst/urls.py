@@ -67,6 +67,7 @@ urlpatterns = [
     path("", include("fixfirst.alerting.urls")),
     path("", include("fixfirst.alerting.page_urls")),
     path("", include("fixfirst.incidents.urls")),
+    path("", include("fixfirst.inbound.urls")),
     path("", include("fixfirst.statuspage.urls")),
     path("", include("fixfirst.comms.urls")),
     path("", include("fixfirst.oncall.urls")),

@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, Any, Capability | None, bool]] = [
     ("home", _("Dashboard"), None, False),
     ("incidents:queue", _("Incidents"), None, True),
     ("alerting_pages:index", _("Alerts"), None, True),
+    ("inbound:list", _("Inbound mail"), Capability.WORK_INCIDENTS, True),
     ("oncall:index", _("On-call"), None, True),
     ("statuspage:staff_list", _("Status pages"), Capability.MANAGE_INCIDENTS, True),
     ("tenancy:customer_list", _("Customers"), None, True),
