@@ -349,6 +349,19 @@ def test_link_to_another_incident_by_reference(world, open_incident):
     assert f"caused by {other.reference}" in body  # on the timeline
 
 
+def test_links_to_another_customers_incident_show_only_to_those_who_may_see_it(
+    world, open_incident
+):
+    alpha = open_incident(title="Alpha's mail down")
+    beta = services.open_incident(
+        by=world.bob, customer=world.beta, title="Beta's mail down", channel=Channel.PORTAL
+    )
+    updates.link_incidents(alpha, beta, "caused_by", by=world.manager)
+    beta_url = reverse("incidents:detail", args=[beta.number])
+    assert beta_url in _page(world.engineer, alpha)
+    assert beta_url not in _page(world.restricted, alpha)  # excluded from Beta
+
+
 def test_attachment_too_large_is_a_form_error(world, open_incident, settings):
     settings.FIXFIRST_ATTACHMENT_MAX_BYTES = 1024 * 1024
     incident = open_incident()

@@ -45,7 +45,7 @@ from fixfirst.incidents.views import (
     timeline,
 )
 from fixfirst.notify.models import Delivery
-from fixfirst.tenancy.access import get_for, require, scoped
+from fixfirst.tenancy.access import get_for, require, scoped, scoped_through
 from fixfirst.tenancy.models import User
 from fixfirst.tenancy.roles import Capability
 
@@ -349,7 +349,6 @@ def _detail_page(
         }
         if failed is not None:
             actions[failed[0]] = failed[1]
-    visible = scoped(Incident, user)
     links = scoped(IncidentLink, user).select_related("source", "target")
     context = {
         "incident": incident,
@@ -358,8 +357,8 @@ def _detail_page(
         "actions": actions,
         "failed": failed[0] if failed else "",
         "services": incident.services.all(),
-        "links_out": links.filter(source=incident, target__in=visible),
-        "links_in": links.filter(target=incident, source__in=visible),
+        "links_out": scoped_through(links.filter(source=incident), user, "target", Incident),
+        "links_in": scoped_through(links.filter(target=incident), user, "source", Incident),
         "may_take": bool(actions)
         and incident.assignee_id != user.pk
         and (incident.team is None or incident.team.members.filter(pk=user.pk).exists()),
