@@ -145,6 +145,10 @@ FIXFIRST_INGEST_MAX_BYTES = config.env_int("FIXFIRST_INGEST_MAX_KB", 1024) * 102
 # When set, every change to a public status page re-exports it as static files into <dir>/<slug>/.
 FIXFIRST_STATUSPAGE_EXPORT_DIR = config.env_str("FIXFIRST_STATUSPAGE_EXPORT_DIR")
 # Outbound webhooks to private/loopback addresses are refused (SSRF guard) unless allowed.
+# Outbound channels (docs/notifications.md): the SMS gateway's request template as JSON (it may
+# hold an API key: FIXFIRST_SMS_GATEWAY_FILE works too), and the ntfy server for bare topics.
+FIXFIRST_SMS_GATEWAY = config.env_str("FIXFIRST_SMS_GATEWAY")
+FIXFIRST_NTFY_SERVER = config.env_str("FIXFIRST_NTFY_SERVER", "https://ntfy.sh")
 FIXFIRST_ALLOW_PRIVATE_WEBHOOKS = config.env_bool("FIXFIRST_ALLOW_PRIVATE_WEBHOOKS", False)
 
 # --- auth ---------------------------------------------------------------------------------

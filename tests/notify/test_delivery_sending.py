@@ -71,3 +71,16 @@ def test_sending_twice_does_not_resend(smtp, run_worker):
     run_worker()
     run_worker()
     assert len(smtp.messages) == 1
+
+
+def test_pages_are_queued_ahead_of_other_mail(db):
+    from django_tasks_db.models import DBTaskResult
+
+    from fixfirst.notify.services import queue_email
+
+    newsletter = queue_email(
+        to="reader@example.org", subject="News", body="x", reason="statuspage.incident"
+    )
+    page = queue_email(to="erik@example.com", subject="P1", body="x", reason="oncall.page")
+    first = DBTaskResult.objects.ready().first()  # the worker's own order
+    assert str(first.pk) == page.task_id and str(first.pk) != newsletter.task_id

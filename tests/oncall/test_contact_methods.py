@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fixfirst.notify.models import Delivery
-from fixfirst.oncall import contacts, paging
-from fixfirst.oncall.choices import ContactKind
+from fixfirst.oncall import contacts
 from fixfirst.oncall.models import ContactMethod, NotificationRule
 from tests.conftest import client_for
 
@@ -47,54 +46,6 @@ def test_a_changed_address_or_forged_link_does_not_verify(oncall):
     ContactMethod.objects.filter(pk=method.pk).update(address="b@example.com")
     assert Client().post(url).status_code == 404
     assert Client().post(url[:-3] + "xx/").status_code == 404
-
-
-def test_sms_cannot_be_verified_until_there_is_a_transport_and_says_so(oncall):
-    method = contacts.add_contact_method(
-        oncall.engineer, by=oncall.engineer, kind="sms", address="+31 6 1234 5678"
-    )
-    assert method.address == "+31612345678"
-    with pytest.raises(ValidationError, match="cannot send SMS messages yet"):
-        contacts.send_verification(method, by=oncall.engineer)
-    body = client_for(oncall.engineer).get(reverse("oncall:me")).content.decode()
-    assert "Not verified: FixFirst cannot send SMS messages yet." in body
-
-
-def test_a_code_over_the_channel_verifies_when_a_transport_exists(oncall, monkeypatch):
-    sent = []
-
-    def fake_sms(address, subject, body, incident):
-        sent.append((address, body))
-
-    monkeypatch.setitem(paging.SENDERS, ContactKind.SMS, fake_sms)
-    method = contacts.add_contact_method(
-        oncall.engineer, by=oncall.engineer, kind="sms", address="+31612345678"
-    )
-    assert contacts.send_verification(method, by=oncall.engineer) == "code"
-    code = re.search(r"\d{6}", sent[-1][1]).group(0)
-    with pytest.raises(ValidationError):
-        contacts.confirm_code(
-            method, "000000" if code != "000000" else "111111", by=oncall.engineer
-        )
-    contacts.confirm_code(method, code, by=oncall.engineer)
-    method.refresh_from_db()
-    assert method.is_verified
-
-
-def test_too_many_wrong_codes_lock_the_code(oncall, monkeypatch):
-    sent = []
-    monkeypatch.setitem(paging.SENDERS, ContactKind.PUSH, lambda a, s, b, i: sent.append(b))
-    method = contacts.add_contact_method(
-        oncall.engineer, by=oncall.engineer, kind="push", address="erik-pager"
-    )
-    contacts.send_verification(method, by=oncall.engineer)
-    code = re.search(r"\d{6}", sent[-1]).group(0)
-    wrong = f"{(int(code) + 1) % 10**6:06d}"
-    for _ in range(contacts.MAX_CODE_ATTEMPTS):
-        with pytest.raises(ValidationError):
-            contacts.confirm_code(method, wrong, by=oncall.engineer)
-    with pytest.raises(ValidationError):
-        contacts.confirm_code(method, code, by=oncall.engineer)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from fixfirst.incidents import services as incidents
 from fixfirst.notify.models import Delivery
-from fixfirst.oncall.choices import ContactKind, NotificationStatus
+from fixfirst.oncall.choices import NotificationStatus
 from fixfirst.oncall.models import PageNotification
 from fixfirst.oncall.services import page_user, start_escalation
 from tests.oncall.conftest import run_job, run_worker, time_passes, verified
@@ -58,16 +58,6 @@ def test_unverified_methods_are_never_paged(oncall, p1):
     incident = p1()
     page_user(incident, oncall.engineer, reason="test")
     assert sent_to(incident) == ["engineer@example.com"]  # the account's address instead
-
-
-def test_a_kind_without_a_transport_is_recorded_as_not_sent(oncall, p1):
-    verified(oncall.engineer, "+31612345678", 0, kind=ContactKind.SMS)
-    verified(oncall.engineer, "work@example.com", 0)
-    incident = p1()
-    page_user(incident, oncall.engineer, reason="test")
-    sms = PageNotification.objects.get(kind=ContactKind.SMS)
-    assert sms.status == NotificationStatus.FAILED and "sms" in sms.error
-    assert sent_to(incident) == ["work@example.com"]
 
 
 # The worker closes its connection between tasks: a real transaction, not the test's.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -39,9 +40,21 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
 
 
+# Pages go before everything else that waits (status-page mail, reporter updates, chat):
+# a page that waits behind a newsletter is a page too late. Same priority as the on-call
+# timers (oncall.paging.TIMER_PRIORITY), so a step's page follows its timer.
+URGENT_REASONS = frozenset({"oncall.page", "major.page"})
+URGENT_PRIORITY = 50
+
+
 def enqueue_send(delivery: Delivery, run_after: dt.datetime | None = None) -> None:
     """Queue the send task for ``delivery``, in the caller's transaction."""
-    queued = send_delivery.using(run_after=run_after) if run_after else send_delivery
+    options: dict[str, Any] = {}
+    if run_after:
+        options["run_after"] = run_after
+    if delivery.reason in URGENT_REASONS:
+        options["priority"] = URGENT_PRIORITY
+    queued = send_delivery.using(**options) if options else send_delivery
     result = queued.enqueue(delivery.pk)
     delivery.task_id = result.id
     Delivery.objects.filter(pk=delivery.pk).update(task_id=result.id)

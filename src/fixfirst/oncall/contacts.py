@@ -30,7 +30,7 @@ from fixfirst.audit.log import record
 from fixfirst.notify.services import queue_email
 from fixfirst.oncall.choices import ContactKind
 from fixfirst.oncall.models import ContactMethod, NotificationRule
-from fixfirst.oncall.paging import SENDERS
+from fixfirst.oncall.senders import SENDERS, Outgoing
 from fixfirst.tenancy.models import User
 
 VERIFY_SALT = "fixfirst.oncall.verify"
@@ -159,7 +159,7 @@ def send_verification(method: ContactMethod, *, by: Any) -> str:
     method.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
     with translation.override(method.user.language or settings.LANGUAGE_CODE):
         text = _("Your FixFirst verification code: %(code)s") % {"code": code}
-    sender(method.address, text, text, None)
+    sender(method.address, Outgoing(text, text, None))
     return "code"
 
 

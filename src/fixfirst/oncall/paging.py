@@ -8,7 +8,6 @@ Every send goes through ``notify`` as a Delivery written in the caller's transac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
@@ -21,8 +20,7 @@ from django_tasks import task
 
 from fixfirst.incidents.models import Incident
 from fixfirst.incidents.records import lock
-from fixfirst.notify.models import Delivery
-from fixfirst.notify.services import queue_email
+from fixfirst.oncall import senders
 from fixfirst.oncall.choices import ContactKind, NotificationStatus
 from fixfirst.oncall.models import NotificationRule, Page, PageNotification
 from fixfirst.tenancy.models import User
@@ -75,16 +73,8 @@ def _message(page: Page) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-def _send_email(address: str, subject: str, body: str, incident: Incident | None) -> Delivery:
-    reason = "oncall.page" if incident is not None else "oncall.verify"
-    return queue_email(to=address, subject=subject, body=body, reason=reason, incident=incident)
-
-
-# How each kind of contact method is reached: (address, subject, body, incident or None) ->
-# the queued Delivery. A kind without a sender cannot be verified or paged yet: add it here
-# when notify gains its transport (see docs/oncall.md).
-Sender = Callable[[str, str, str, Incident | None], Delivery]
-SENDERS: dict[str, Sender] = {ContactKind.EMAIL: _send_email}
+# How each kind of contact method is reached: oncall.senders.
+SENDERS = senders.SENDERS
 
 
 def page_user(
@@ -148,7 +138,8 @@ def _send(notification: PageNotification, page: Page, now: dt.datetime) -> str:
         fields["error"] = f"FixFirst cannot send {notification.kind} messages yet."
     else:
         subject, body = _message(page)
-        fields["delivery"] = sender(notification.address, subject, body, page.incident)
+        out = senders.Outgoing(subject, body, page.incident, link=ack_url(page))
+        fields["delivery"] = sender(notification.address, out)
         fields["status"] = NotificationStatus.QUEUED
     for name, value in fields.items():
         setattr(notification, name, value)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fixfirst.oncall import contacts, editing, schedules
+from fixfirst.oncall.choices import ContactKind
 from fixfirst.oncall.forms import CodeForm, ContactMethodForm, RuleForm
 from fixfirst.oncall.models import ContactMethod, NotificationRule
+from fixfirst.oncall.senders import webhook_secret
 from fixfirst.oncall.views_common import add_errors, post_action, staff_user
 
 
@@ -28,6 +30,8 @@ def _page(request: HttpRequest, **forms: object) -> HttpResponse:
     methods = list(ContactMethod.objects.filter(user=user))
     for method in methods:
         method.can_verify = contacts.can_verify(method.kind)  # type: ignore[attr-defined]
+        if method.kind == ContactKind.WEBHOOK:
+            method.signing_secret = webhook_secret(method.address)  # type: ignore[attr-defined]
     context = {
         "methods": methods,
         "rules": NotificationRule.objects.filter(user=user).select_related("contact_method"),
