@@ -30,7 +30,10 @@ Measured, on the same server in the same run:
 Load: 100 services x 50 instances; each group of N alerts is one service's alertname, like
 an Alertmanager group; 5 % of alerts are sent resolved (they fire again later), so dedup,
 grouping, routing, resolve/re-fire and flapping all run. A 5 s warm-up precedes the trials.
-Machine load (all cores, /proc/stat) and the load generator's own CPU are reported per phase.
+Machine load (all cores, /proc/stat) and the load generator's own CPU are reported per phase,
+and for each wrk trial the CPU seconds of each gunicorn worker: a trial in which one worker
+did more than 80 % of the work (it accepted nearly all of wrk's keep-alive connections) is
+counted in the report, as such a trial measures one process rather than two.
 
 Everything started is stopped at the end (also on Ctrl-C); --keep keeps the data directories.
 """
@@ -166,6 +169,22 @@ def machine_load(out: dict[str, Any]) -> Iterator[None]:
     out["generator_core_pct"] = round(100 * out["generator_cpu_s"] / max(elapsed, 1e-9), 1)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (all its threads), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# A gunicorn worker keeps the keep-alive connections it accepted, and wrk opens all of its
+# connections at once: now and then one worker accepts (nearly) all of them and the other
+# idles, which caps the run at one process (one core, the GIL). Each run records how the
+# workers' CPU was split, so such a run can be told apart; above this share it is flagged.
+LOPSIDED_SHARE = 0.8
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -204,6 +223,15 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; see {self.log}")
+
+    def worker_pids(self) -> list[int]:
+        """The master's child processes (the workers), from /proc."""
+        if self.proc is None:
+            return []
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        with contextlib.suppress(OSError):
+            return sorted(int(p) for p in children.read_text().split())
+        return []
 
     @property
     def url(self) -> str:
@@ -252,9 +280,16 @@ def durable_postgres(fsync_off: bool) -> Any:
 
 
 def run_wrk(
-    url: str, seconds: float, connections: int, batch: int, seed: int, fptag: str = "10ad"
+    url: str,
+    seconds: float,
+    connections: int,
+    batch: int,
+    seed: int,
+    fptag: str = "10ad",
+    workers: list[int] | None = None,
 ) -> dict[str, Any]:
-    """One closed-loop wrk run; batch 0 = GET (hello world). Returns wrk's figures + CPU."""
+    """One closed-loop wrk run; batch 0 = GET (hello world). Returns wrk's figures + CPU,
+    and with ``workers`` (gunicorn worker pids) each worker's CPU seconds during the run."""
     env = {
         **os.environ,
         "ALERT_BATCH": str(batch),
@@ -270,6 +305,8 @@ def run_wrk(
         "-s", str(LUA), url,
     ]  # fmt: skip
     out: dict[str, Any] = {}
+    workers = workers or []
+    cpu0 = [_cpu_seconds(pid) for pid in workers]
     with machine_load(out):
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -285,6 +322,9 @@ def run_wrk(
     res["alerts_per_s"] = res["rps"] * max(batch, 1)
     res["ok"] = sum(n for code, n in res["statuses"].items() if code.startswith("2"))
     res.update(out)
+    used = [round(_cpu_seconds(pid) - c0, 2) for pid, c0 in zip(workers, cpu0, strict=True)]
+    res["worker_cpu_s"] = used
+    res["busiest_worker_share"] = round(max(used) / sum(used), 2) if sum(used) > 0 else None
     return res
 
 
@@ -618,6 +658,9 @@ def _median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
         r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] for r in runs
     )
     med["statuses"] = dict(sum((Counter(r["statuses"]) for r in runs), Counter()))
+    shares = [r.get("busiest_worker_share") for r in runs]
+    med["lopsided"] = sum(1 for x in shares if x is not None and x > LOPSIDED_SHARE)
+    med["trials"] = len(runs)
     return med
 
 
@@ -664,13 +707,17 @@ def run_backend(db: str, args: argparse.Namespace) -> BackendResult:
         for trial in range(args.trials):
             for name, batch in kinds.items():
                 url = hello_url if batch == 0 else ingest_url
-                res = run_wrk(url, args.seconds, args.connections, batch, seed=trial + 1)
+                res = run_wrk(
+                    url, args.seconds, args.connections, batch, seed=trial + 1,
+                    workers=server.worker_pids(),
+                )  # fmt: skip
                 result.trials[name].append(res)
                 _log(
                     f"{db}: trial {trial + 1} {name}: {res['rps']:.0f} req/s, "
                     f"{res['alerts_per_s']:.0f} alerts/s, p50 {res['p50_us'] / 1000:.1f} ms, "
                     f"p99 {res['p99_us'] / 1000:.1f} ms, non-2xx {res['non2xx']}, "
-                    f"machine {res['machine_busy_pct']}%, wrk {res['generator_core_pct']}% core"
+                    f"machine {res['machine_busy_pct']}%, wrk {res['generator_core_pct']}% core, "
+                    f"worker CPU s {res['worker_cpu_s']}"
                 )
         result.medians = {name: _median_of(runs) for name, runs in result.trials.items()}
 
@@ -727,8 +774,8 @@ def report(results: list[BackendResult], args: argparse.Namespace, started: str)
         "per figure (median).",
         "",
         "| database | durability | load | requests/s | alerts/s | p50 ms | p99 ms | non-2xx "
-        "| machine busy | wrk CPU |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| machine busy | wrk CPU | trials with one worker > 80 % of the CPU |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         for name, label in (
@@ -741,7 +788,8 @@ def report(results: list[BackendResult], args: argparse.Namespace, started: str)
             lines.append(
                 f"| {r.db} {r.server_version} | {r.durability} | {label} | {m['rps']:,.0f} | "
                 f"{alerts} | {_ms(m['p50_us'])} | {_ms(m['p99_us'])} | {m['non2xx'] + m['errors']}"
-                f" | {m['machine_busy_pct']:.0f} % | {m['generator_core_pct']:.0f} % of a core |"
+                f" | {m['machine_busy_pct']:.0f} % | {m['generator_core_pct']:.0f} % of a core"
+                f" | {m['lopsided']} of {m['trials']} |"
             )
     lines += [
         "",
