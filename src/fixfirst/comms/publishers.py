@@ -9,6 +9,7 @@ so it only writes rows (timeline events, status-page updates, queued deliveries)
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -59,7 +60,10 @@ class Target:
     preselected: bool = False
 
 
-class Publisher:
+class Publisher(ABC):
+    """A place an update goes (the timeline, status pages, email...). Subclasses say where
+    and how; ``register`` an instance to offer it in the composer."""
+
     key: str = ""
     label: Any = ""
     # Posted to on every update, without a checkbox.
@@ -73,9 +77,9 @@ class Publisher:
     def targets(self, incident: Incident, audience: str, plan: EffectivePlan) -> list[Target]:
         return []
 
+    @abstractmethod
     def publish(self, message: Message, targets: list[str]) -> str:
         """Post ``message``; return a short summary for the writer ("2 emails")."""
-        raise NotImplementedError
 
 
 _REGISTRY: dict[str, Publisher] = {}
