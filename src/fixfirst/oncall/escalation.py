@@ -64,20 +64,14 @@ def freeze(policy: EscalationPolicy) -> dict[str, Any]:
 def policy_for(incident: Incident) -> EscalationPolicy | None:
     """The policy of the routing rule that routed the incident's alert, else of the alert's
     integration, else of the incident's most critical service: the most specific wins."""
-    by_rule = (
-        RoutingRulePolicy.objects.filter(rule__alerts__incident=incident)
-        .select_related("policy")
-        .first()
+    alert_links = (
+        RoutingRulePolicy.objects.filter(rule__alerts__incident=incident),
+        IntegrationPolicy.objects.filter(integration__alerts__incident=incident),
     )
-    if by_rule is not None:
-        return by_rule.policy
-    link = (
-        IntegrationPolicy.objects.filter(integration__alerts__incident=incident)
-        .select_related("policy")
-        .first()
-    )
-    if link is not None:
-        return link.policy
+    for links in alert_links:
+        link = links.select_related("policy").first()
+        if link is not None:
+            return link.policy
     links = ServicePolicy.objects.filter(service__incidents=incident).select_related(
         "policy", "service"
     )
