@@ -332,8 +332,8 @@ def _routes():
 
 
 def _beta_status_page(world):
+    from fixfirst.statuspage import maintenance, subscriptions
     from fixfirst.statuspage import services as status
-    from fixfirst.statuspage import subscriptions
 
     page = status.create_page(by=None, name="Beta Industries status", slug="beta-status",
                               customer=world.beta, visibility="login")  # fmt: skip
@@ -348,7 +348,7 @@ def _beta_status_page(world):
         components=[world.beta_component],
     ).page_incident  # fmt: skip
     start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    world.beta_maintenance = status.create_maintenance(page=page, by=None, name="Beta Industries upgrade", body="x",
+    world.beta_maintenance = maintenance.create_maintenance(page=page, by=None, name="Beta Industries upgrade", body="x",
                                                        scheduled_for=start, scheduled_until=start + dt.timedelta(hours=1))  # fmt: skip
     world.beta_subscriber = subscriptions.subscribe_webhook(
         page, "https://beta.example/hook", by=world.admin

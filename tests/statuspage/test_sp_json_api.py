@@ -7,6 +7,7 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
+from fixfirst.statuspage import maintenance as maintenances
 from fixfirst.statuspage import services
 
 PAGE_KEYS = {"id", "name", "url", "time_zone", "updated_at"}
@@ -72,7 +73,7 @@ def test_every_document_has_statuspage_field_sets(sp, p1_on_mail):
         incident=p1_on_mail, body="We are looking into it.", status="investigating", by=sp.w.manager
     )
     soon = timezone.now() + dt.timedelta(days=1)
-    services.create_maintenance(
+    maintenances.create_maintenance(
         page=sp.page,
         by=sp.w.manager,
         name="Upgrade",

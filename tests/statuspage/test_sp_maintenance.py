@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from fixfirst.notify.models import Delivery
-from fixfirst.statuspage import services, subscriptions, tasks
+from fixfirst.statuspage import maintenance, subscriptions, tasks
 from fixfirst.statuspage.models import Component, ScheduledMaintenance
 
 
@@ -15,7 +15,7 @@ def test_maintenance_starts_and_ends_on_time_and_mails_subscribers(sp):
     reader = subscriptions.subscribe_email(sp.page, "reader@example.org")
     subscriptions.confirm(reader.confirm_token)
     start = timezone.now() + dt.timedelta(hours=2)
-    m = services.create_maintenance(
+    m = maintenance.create_maintenance(
         page=sp.page,
         by=sp.w.manager,
         name="Mail server upgrade",
@@ -27,15 +27,15 @@ def test_maintenance_starts_and_ends_on_time_and_mails_subscribers(sp):
     mails = Delivery.objects.filter(reason="statuspage.maintenance", recipient="reader@example.org")
     assert mails.count() == 1  # announced
 
-    assert services.run_maintenance_clock(now=start - dt.timedelta(minutes=1)) == 0
-    assert services.run_maintenance_clock(now=start + dt.timedelta(seconds=1)) == 1
+    assert maintenance.run_maintenance_clock(now=start - dt.timedelta(minutes=1)) == 0
+    assert maintenance.run_maintenance_clock(now=start + dt.timedelta(seconds=1)) == 1
     m.refresh_from_db()
     assert m.status == "in_progress" and m.started_at is not None
     assert Component.objects.get(pk=sp.mail.pk).status == "under_maintenance"
     assert mails.count() == 2
     assert "in progress" in mails.order_by("pk").last().subject.lower()
 
-    assert services.run_maintenance_clock(now=start + dt.timedelta(hours=1, seconds=1)) == 1
+    assert maintenance.run_maintenance_clock(now=start + dt.timedelta(hours=1, seconds=1)) == 1
     m.refresh_from_db()
     assert m.status == "completed" and m.completed_at is not None
     assert Component.objects.get(pk=sp.mail.pk).status == "operational"
@@ -49,7 +49,7 @@ def test_maintenance_starts_and_ends_on_time_and_mails_subscribers(sp):
 
 def test_a_missed_window_is_started_and_completed_in_order(sp):
     start = timezone.now() - dt.timedelta(hours=3)
-    m = services.create_maintenance(
+    m = maintenance.create_maintenance(
         page=sp.page,
         by=sp.w.manager,
         name="Overnight",
@@ -69,7 +69,7 @@ def test_a_missed_window_is_started_and_completed_in_order(sp):
 
 def test_manual_maintenance_waits_for_a_person(sp):
     start = timezone.now() - dt.timedelta(minutes=1)
-    m = services.create_maintenance(
+    m = maintenance.create_maintenance(
         page=sp.page,
         by=sp.w.manager,
         name="By hand",
@@ -78,6 +78,6 @@ def test_manual_maintenance_waits_for_a_person(sp):
         scheduled_until=start + dt.timedelta(hours=1),
         auto_transition=False,
     )
-    assert services.run_maintenance_clock() == 0
-    services.advance_maintenance(m, "verifying", by=sp.w.manager)
+    assert maintenance.run_maintenance_clock() == 0
+    maintenance.advance_maintenance(m, "verifying", by=sp.w.manager)
     assert ScheduledMaintenance.objects.get(pk=m.pk).status == "verifying"

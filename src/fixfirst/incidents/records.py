@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fixfirst.incidents import sla
 from fixfirst.incidents.models import Incident, TimelineEvent
@@ -64,7 +65,7 @@ def save_changes(incident: Incident, fields: list[str], now: dt.datetime | None 
 
 def require_text(**fields: str) -> None:
     errors = {
-        name: "This field is required."
+        name: _("This field is required.")
         for name, value in fields.items()
         if not (value or "").strip()
     }

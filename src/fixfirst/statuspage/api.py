@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from fixfirst.catalog.models import Service
 from fixfirst.core.api import StrictModelSerializer, StrictSerializer, created
 from fixfirst.incidents.models import Incident
-from fixfirst.statuspage import services, subscriptions
+from fixfirst.statuspage import maintenance, services, subscriptions
 from fixfirst.statuspage.choices import ComponentStatus, Impact, IncidentStatus
 from fixfirst.statuspage.models import (
     Component,
@@ -241,7 +241,7 @@ class StatusPageViewSet(
         serializer = MaintenanceSerializer(data=request.data)
         serializer.fields["components"].child_relation.queryset = page.components.all()  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
-        m = services.create_maintenance(page=page, by=request.user, **serializer.validated_data)
+        m = maintenance.create_maintenance(page=page, by=request.user, **serializer.validated_data)
         return created(MaintenanceSerializer(m).data)
 
     @extend_schema(request=WebhookSerializer, responses=SubscriberSerializer(many=True))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fixfirst.catalog.models import Service
 from fixfirst.incidents.choices import OPEN_STATUSES, Status
 from fixfirst.incidents.models import Incident
-from fixfirst.statuspage import services
+from fixfirst.statuspage import maintenance, services
 from fixfirst.statuspage.choices import ComponentStatus, IncidentStatus, Visibility
 from fixfirst.statuspage.models import PageIncident, PageUpdate, StatusPage
 from fixfirst.tenancy.models import Customer, User
@@ -135,7 +135,7 @@ def load() -> None:
     tomorrow = timezone.localtime().replace(
         hour=22, minute=0, second=0, microsecond=0
     ) + dt.timedelta(days=1)
-    services.create_maintenance(
+    maintenance.create_maintenance(
         page=page, by=by, name="Firewall firmware upgrade",
         body="We upgrade the firmware of the central firewalls. VPN connections drop once for "
         "about five minutes during the window.",

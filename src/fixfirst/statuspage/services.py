@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 from fixfirst.audit.log import record, snapshot
 from fixfirst.incidents.choices import Status as IncidentLifecycle
 from fixfirst.incidents.models import Incident
+from fixfirst.incidents.records import require_text
 from fixfirst.statuspage import caching, notifications
 from fixfirst.statuspage.choices import (
-    ACTIVE_MAINTENANCE,
     UNRESOLVED,
     ComponentStatus,
     Impact,
     IncidentStatus,
-    MaintenanceStatus,
     Visibility,
 )
 from fixfirst.statuspage.models import (
@@ -36,7 +35,6 @@ from fixfirst.statuspage.models import (
     ComponentGroup,
     PageIncident,
     PageUpdate,
-    ScheduledMaintenance,
     StatusPage,
 )
 from fixfirst.statuspage.status import (
@@ -61,7 +59,7 @@ FROM_LIFECYCLE = {
 ChangeList = list[tuple[Component, str, str]]
 
 
-def _label(by: Any) -> str:
+def actor_label(by: Any) -> str:
     if getattr(by, "is_authenticated", False):
         return str(by.get_username())
     return str(by) if by else "system"
@@ -76,7 +74,7 @@ def _page_status(status: str) -> str:
     return status
 
 
-def _check(value: str | None, choices: Any, field: str) -> None:
+def check_choice(value: str | None, choices: Any, field: str) -> None:
     if value is not None and value not in choices.values:
         # Whole sentences per field, so that translators need not build them from parts.
         params = {"field": field.replace("_", " "), "value": repr(value)}
@@ -86,12 +84,6 @@ def _check(value: str | None, choices: Any, field: str) -> None:
             "status": _("Unknown status %(value)s."),
         }.get(field) or _("Unknown %(field)s %(value)s.")
         raise ValidationError({field: message % params})
-
-
-def _require_text(**fields: str) -> None:
-    missing = {k: _("This field is required.") for k, v in fields.items() if not (v or "").strip()}
-    if missing:
-        raise ValidationError(missing)
 
 
 # --- keeping pages current ----------------------------------------------------------------
@@ -175,10 +167,10 @@ def publish_incident_update(
     later updates. Affected components are the page's components on the incident's services.
     The incident's own timeline is not written: the composer posts there itself.
     """
-    _require_text(body=body)
+    require_text(body=body)
     status = _page_status(status)
-    _check(impact, Impact, "impact")
-    _check(component_status, ComponentStatus, "component_status")
+    check_choice(impact, Impact, "impact")
+    check_choice(component_status, ComponentStatus, "component_status")
     targets = default_pages(incident) if pages is None else list(pages)
     for page in targets:
         if page.customer_id not in (None, incident.customer_id):
@@ -223,16 +215,16 @@ def post_page_update(
 ) -> PageUpdate:
     """An update on one page: a new status-only incident (no ``page_incident``), or the next
     update of an existing one. ``components`` replaces the affected set when given."""
-    _require_text(body=body)
+    require_text(body=body)
     status = _page_status(status)
-    _check(impact, Impact, "impact")
-    _check(component_status, ComponentStatus, "component_status")
+    check_choice(impact, Impact, "impact")
+    check_choice(component_status, ComponentStatus, "component_status")
     page = StatusPage.objects.select_for_update().get(pk=page.pk)
     chosen = list(components) if components is not None else None
     if chosen is not None and any(c.page_id != page.pk for c in chosen):
         raise ValidationError({"components": _("A component of another page was chosen.")})
     if page_incident is None:
-        _require_text(name=name)
+        require_text(name=name)
         page_incident = PageIncident(
             page=page,
             name=name.strip()[:200],
@@ -297,7 +289,7 @@ def _post(
         status=status,
         body=body.strip(),
         affected_components=affected,
-        author=_label(by),
+        author=actor_label(by),
         display_at=now,
     )
     record(
@@ -320,7 +312,7 @@ def set_component_override(
 ) -> Component:
     """Show ``status`` whatever the incidents say, until ``until`` (or until cleared with
     ``status=None``)."""
-    _check(status or None, ComponentStatus, "status")
+    check_choice(status or None, ComponentStatus, "status")
     if status and until is not None and until <= timezone.now():
         raise ValidationError({"until": _("Choose a moment in the future.")})
     component = Component.objects.select_for_update().get(pk=component.pk)
@@ -426,130 +418,3 @@ def update_page(page: StatusPage, *, by: Any, **fields: Any) -> StatusPage:
     record("statuspage.update", page, by=by, before=before, after=snapshot(page))
     touch(page)
     return page
-
-
-# --- maintenance --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_maintenance(
-    *,
-    page: StatusPage,
-    by: Any,
-    name: str,
-    body: str,
-    scheduled_for: dt.datetime,
-    scheduled_until: dt.datetime,
-    components: Iterable[Component] = (),
-    auto_transition: bool = True,
-) -> ScheduledMaintenance:
-    """Announce planned work; subscribers hear now, when it starts and when it ends."""
-    _require_text(name=name, body=body)
-    chosen = list(components)
-    if any(c.page_id != page.pk for c in chosen):
-        raise ValidationError({"components": _("A component of another page was chosen.")})
-    m = ScheduledMaintenance(
-        page=page, name=name.strip()[:200], body=body.strip(), scheduled_for=scheduled_for,
-        scheduled_until=scheduled_until, auto_transition=auto_transition,
-    )  # fmt: skip
-    m.full_clean()
-    m.save()
-    m.components.set(chosen)
-    record("statuspage.maintenance.create", m, by=by, after=snapshot(m))
-    _maintenance_update(m, MaintenanceStatus.SCHEDULED, body=m.body, by=by)
-    return m
-
-
-@transaction.atomic
-def advance_maintenance(
-    m: ScheduledMaintenance, status: str, *, by: Any, body: str = ""
-) -> ScheduledMaintenance:
-    """Move a maintenance by hand (e.g. to verifying, or completed early)."""
-    _check(status, MaintenanceStatus, "status")
-    m = ScheduledMaintenance.objects.select_for_update().get(pk=m.pk)
-    if m.status == MaintenanceStatus.COMPLETED:
-        raise ValidationError({"status": _("This maintenance is completed.")})
-    _maintenance_update(m, status, body=body or _default_text(status), by=by)
-    return m
-
-
-def _default_text(status: str) -> str:
-    return {
-        MaintenanceStatus.SCHEDULED: _("The maintenance is scheduled."),
-        MaintenanceStatus.IN_PROGRESS: _("The scheduled maintenance is in progress."),
-        MaintenanceStatus.VERIFYING: _("The work is done; we are verifying the results."),
-        MaintenanceStatus.COMPLETED: _("The scheduled maintenance has been completed."),
-    }[status]  # type: ignore[index]
-
-
-def _maintenance_update(m: ScheduledMaintenance, status: str, *, body: str, by: Any) -> PageUpdate:
-    now = timezone.now()
-    old = m.status
-    m.status = status
-    if status in ACTIVE_MAINTENANCE and m.started_at is None:
-        m.started_at = now
-    if status == MaintenanceStatus.COMPLETED:
-        m.completed_at = now
-    m.updated_at = now
-    m.save()
-    page = StatusPage.objects.select_for_update().get(pk=m.page_id)
-    changes = refresh_page(page, now)
-    update = PageUpdate.objects.create(
-        page=page,
-        maintenance=m,
-        status=status,
-        body=body,
-        affected_components=[
-            {"code": c.public_id, "name": c.name, "old_status": c.status, "new_status": c.status}
-            for c in m.components.all()
-        ],
-        author=_label(by),
-        display_at=now,
-    )
-    if old != status:
-        record(
-            "statuspage.maintenance.status",
-            m,
-            by=by,
-            before={"status": old},
-            after={"status": status},
-        )
-    touch(page)
-    notifications.maintenance_update(page, m, update, changes)
-    return update
-
-
-def run_maintenance_clock(now: dt.datetime | None = None) -> int:
-    """Start due maintenances and complete finished ones (the periodic job)."""
-    now = now or timezone.now()
-    moved = 0
-    due_start = ScheduledMaintenance.objects.filter(
-        status=MaintenanceStatus.SCHEDULED, auto_transition=True, scheduled_for__lte=now
-    )
-    for pk in list(due_start.values_list("pk", flat=True)):
-        moved += _tick(pk, MaintenanceStatus.SCHEDULED, now)
-    due_end = ScheduledMaintenance.objects.filter(
-        status__in=ACTIVE_MAINTENANCE, auto_transition=True, scheduled_until__lte=now
-    )
-    for pk in list(due_end.values_list("pk", flat=True)):
-        moved += _tick(pk, None, now)
-    return moved
-
-
-@transaction.atomic
-def _tick(pk: int, expected: str | None, now: dt.datetime) -> int:
-    m = ScheduledMaintenance.objects.select_for_update().filter(pk=pk).first()
-    if m is None or (expected and m.status != expected):
-        return 0  # another worker moved it meanwhile
-    if m.status == MaintenanceStatus.SCHEDULED:
-        target = MaintenanceStatus.IN_PROGRESS
-        if m.scheduled_until <= now:
-            # Started and finished while nobody ran the clock: say both, in order.
-            _maintenance_update(m, target, body=_default_text(target), by=None)
-            target = MaintenanceStatus.COMPLETED
-    elif m.status in ACTIVE_MAINTENANCE:
-        target = MaintenanceStatus.COMPLETED
-    else:
-        return 0
-    _maintenance_update(m, target, body=_default_text(target), by=None)
-    return 1

@@ -9,7 +9,7 @@ import logging
 from django_tasks import task
 
 from fixfirst.core.periodic import periodic
-from fixfirst.statuspage import caching, services
+from fixfirst.statuspage import caching, maintenance, services
 from fixfirst.statuspage.models import StatusPage
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def tick() -> int:
     """Start and end maintenances on time; follow incidents opened or resolved elsewhere and
     overrides that ran out. 30 s keeps a page at most half a minute behind the incident desk."""
-    moved = services.run_maintenance_clock()
+    moved = maintenance.run_maintenance_clock()
     return moved + services.refresh_all()
 
 

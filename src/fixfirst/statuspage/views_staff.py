@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fixfirst.incidents.views import add_service_errors
 from fixfirst.statuspage import forms as f
-from fixfirst.statuspage import services, subscriptions
+from fixfirst.statuspage import maintenance, services, subscriptions
 from fixfirst.statuspage.choices import SubscriberKind
 from fixfirst.statuspage.models import (
     Component,
@@ -281,7 +281,7 @@ def maintenance_create(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page(request, pk)
     form = f.MaintenanceForm(request.POST or None, page=page)
     return _form_page(request, _("Schedule maintenance"), form,  # type: ignore[return-value]
-                      lambda d: services.create_maintenance(page=page, by=request.user, **d),
+                      lambda d: maintenance.create_maintenance(page=page, by=request.user, **d),
                       reverse("statuspage:page_detail", args=[page.pk]), _("Maintenance scheduled."))  # fmt: skip
 
 
@@ -292,7 +292,7 @@ def maintenance_advance(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.AdvanceForm(request.POST)
     if form.is_valid():
         try:
-            services.advance_maintenance(
+            maintenance.advance_maintenance(
                 m, form.cleaned_data["status"], by=request.user, body=form.cleaned_data["body"]
             )
             messages.success(request, _("Maintenance updated."))
