@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from fixfirst.incidents.models import Incident
 from fixfirst.oncall.choices import EscalationStatus
 from fixfirst.oncall.models import Escalation, EscalationPolicy, Page
+from fixfirst.tenancy.access import scoped
 from fixfirst.tenancy.roles import Capability
 
 
@@ -20,7 +21,7 @@ def render(request: HttpRequest, incident: Incident) -> str:
     may_page = (
         incident.is_open and not running and request.user.can(Capability.WORK_INCIDENTS)  # type: ignore[union-attr]
     )
-    policies = list(EscalationPolicy.objects.order_by("name")) if may_page else []
+    policies = list(scoped(EscalationPolicy, request.user).order_by("name")) if may_page else []
     if escalation is None and not pages and not policies:
         return ""
     context = {

@@ -14,7 +14,7 @@ from fixfirst.oncall import services
 from fixfirst.oncall.choices import EscalationStatus
 from fixfirst.oncall.models import Escalation, EscalationPolicy
 from fixfirst.oncall.views_common import staff_user
-from fixfirst.tenancy.access import get_for
+from fixfirst.tenancy.access import get_for, scoped
 from fixfirst.tenancy.roles import Capability
 
 
@@ -25,7 +25,8 @@ def page_incident(request: HttpRequest, number: int) -> HttpResponse:
     incident = get_for(user, incidents_for(user), Capability.WORK_INCIDENTS, number=number)
     back = redirect("incidents:detail", number)
     policy_id = request.POST.get("policy", "")
-    policy = EscalationPolicy.objects.filter(pk=policy_id).first() if policy_id.isdigit() else None
+    policies = scoped(EscalationPolicy, user)
+    policy = policies.filter(pk=policy_id).first() if policy_id.isdigit() else None
     if policy is None:
         messages.error(request, _("Choose an escalation policy."))
         return back
