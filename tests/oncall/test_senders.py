@@ -69,7 +69,7 @@ def test_a_page_reaches_sms_push_and_webhook_with_the_ack_link(oncall, p1, gatew
 
 def _code_sent(method) -> str:
     delivery = Delivery.objects.filter(reason="oncall.verify").latest("pk")
-    assert delivery.recipient.startswith(method.address.split("?")[0][:20])
+    assert delivery.recipient == method.address
     return re.search(r"\d{6}", delivery.body).group(0)
 
 
